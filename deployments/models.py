@@ -82,6 +82,14 @@ class Technology(models.Model):
         return reverse("technology_detail", args=[self.slug])
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations named in at least one published deployment."""
+        return self.filter(
+            involvements__deployment__publication=Deployment.Publication.PUBLISHED
+        ).distinct()
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", "Government department"
@@ -98,6 +106,7 @@ class Organisation(models.Model):
     website = models.URLField(blank=True, validators=[http_url])
     description = models.TextField(blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -239,6 +248,8 @@ class Deployment(ImpreciseDateMixin, models.Model):
         max_length=10, choices=Publication.choices, default=Publication.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Texts of the record, its organisations and sources in one column (search.py keeps it).
+    search_text = models.TextField(blank=True, default="", editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -248,7 +259,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
     )
 
     objects = DeploymentQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[technologies])
+    history = HistoricalRecords(m2m_fields=[technologies], excluded_fields=["search_text"])
     imprecise_dates = (
         ("start_date", "start_precision", "start date"),
         ("end_date", "end_precision", "end date"),
@@ -296,6 +307,41 @@ class Deployment(ImpreciseDateMixin, models.Model):
         if self.end_date is None and self.status in {self.Status.ACTIVE, self.Status.TRIAL}:
             return "ongoing"
         return dates.display(self.end_date, self.end_precision)
+
+    # Which cost a one-line listing shows when there are several: what was committed before
+    # what was planned or guessed.
+    HEADLINE_COST_ORDER = ["contract", "budget", "initial", "spend", "annual", "estimate"]
+
+    @property
+    def headline_cost(self):
+        """The cost a listing row or CSV line shows (uses prefetched costs)."""
+        costs = list(self.costs.all())
+        if not costs:
+            return None
+        disclosed = [c for c in costs if c.amount is not None] or costs
+        return min(
+            disclosed,
+            key=lambda c: (self.HEADLINE_COST_ORDER.index(c.covers), -(c.amount or 0), c.pk),
+        )
+
+    def organisations_in_role(self, role: str) -> list:
+        """Organisations with that role (uses prefetched involvements)."""
+        return [i.organisation for i in self.involvements.all() if i.role == role]
+
+    def all_sources(self):
+        """Every source any claim of this record cites."""
+        return Source.objects.filter(
+            Q(citations__deployment=self)
+            | Q(costs__deployment=self)
+            | Q(events__deployment=self)
+            | Q(involvements__deployment=self)
+            | Q(legal_bases__deployment=self)
+            | Q(assessments__deployment=self)
+        ).distinct()
+
+    @property
+    def operators(self):
+        return self.organisations_in_role(Involvement.Role.OPERATOR)
 
     def clean(self):
         errors = self._date_errors()

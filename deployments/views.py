@@ -1,8 +1,172 @@
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django_countries import countries
+
+from . import exports, facets, filters, querystrings, records
+from .models import Deployment, Involvement, LegalBasis, Organisation, Technology
 
 
 def home(request):
-    return HttpResponse("placeholder")
+    published = Deployment.objects.published()
+    context = {
+        "figures": records.headline_figures(published),
+        "latest_published": records.for_listing(published.order_by("-published_at")[:6]),
+        "latest_updated": records.for_listing(published.order_by("-updated")[:6]),
+        "deployments": records.for_listing(published.order_by("title")),
+    }
+    return render(request, "deployments/home.html", context)
 
 
-deployment_detail = organisation_detail = technology_detail = home
+def deployment_detail(request, slug):
+    # Only published records exist for the public: a draft or withdrawn slug is a plain 404,
+    # never a 403 that would confirm the record is there.
+    published = records.for_record_page(Deployment.objects.published())
+    deployment = get_object_or_404(published, slug=slug)
+    context = {
+        "deployment": deployment,
+        "cited": records.cite(deployment),
+        "changes": records.public_change_log(deployment),
+    }
+    return render(request, "deployments/deployment_detail.html", context)
+
+
+def organisation_detail(request, slug):
+    # An organisation known only from drafts is not public yet.
+    organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
+    published = Deployment.objects.published().filter(involvements__organisation=organisation)
+    deployments = records.for_listing(published.distinct().order_by("-start_date", "title"))
+    context = {
+        "organisation": organisation,
+        "deployments": deployments,
+        "spend": records.spend_by_currency(published),
+    }
+    return render(request, "deployments/organisation_detail.html", context)
+
+
+def technology_detail(request, slug):
+    technology = get_object_or_404(Technology, slug=slug)
+    published = Deployment.objects.published().filter(technologies=technology)
+    context = {
+        "technology": technology,
+        "deployments": records.for_listing(published.order_by("-start_date", "title")),
+        "spend": records.spend_by_currency(published),
+    }
+    return render(request, "deployments/technology_detail.html", context)
+
+
+# Explore: the list, map and timeline of the filtered register ------------------------------
+
+PAGE_SIZE = 50
+
+
+def _filter_or_400(request, template="deployments/bad_request.html"):
+    """(filterset, None) for a valid query, else (filterset, a 400 page naming each problem).
+
+    django-filter would silently drop an invalid parameter and widen the result; a reader who
+    asked for something precise must be told instead.
+    """
+    filterset = filters.filtered(request.GET)
+    if filterset.is_valid():
+        return filterset, None
+    context = {"errors": filterset.error_list(), "reset": querystrings.encode([])}
+    return filterset, render(request, template, context, status=400)
+
+
+def _explore_context(request, filterset, view_name):
+    params = request.GET
+    return {
+        "filterset": filterset,
+        "form": filterset.form,
+        "facets": facets.all_facets(filterset),
+        "chips": _chips(filterset, params),
+        "query": querystrings.current(params),
+        "view_name": view_name,
+        "sorts": filters.SORTS,
+        "roles": Involvement.Role.choices,
+        "legal_statuses": LegalBasis.Status.choices,
+    }
+
+
+def _chips(filterset, params) -> list[dict]:
+    """Each active filter value as a removable chip: {"label", "remove"}."""
+    names = {
+        "q": "Search",
+        "technology": "Technology",
+        "status": "Status",
+        "country": "Country",
+        "organisation": "Organisation",
+        "role": "Role",
+        "from": "From",
+        "to": "To",
+        "cost_min": "Cost from",
+        "cost_max": "Cost to",
+        "currency": "Currency",
+        "legal_status": "Legal status",
+        "bbox": "Map area",
+    }
+    labels = {
+        "status": dict(Deployment.Status.choices),
+        "role": dict(Involvement.Role.choices),
+        "legal_status": dict(LegalBasis.Status.choices),
+        "country": dict(countries),
+    }
+    chips = []
+    for name, title in names.items():
+        for raw in params.getlist(name):
+            if raw == "":
+                continue
+            if name in ("technology", "organisation"):
+                value = next(
+                    (o.name for o in filterset.form.cleaned_data[name] if o.slug == raw), raw
+                )
+            else:
+                value = labels.get(name, {}).get(raw.upper() if name == "country" else raw, raw)
+            remove = querystrings.without(params, name, raw)
+            chips.append({"label": f"{title}: {value}", "remove": remove})
+    return chips
+
+
+def deployment_list(request):
+    filterset, bad = _filter_or_400(request)
+    if bad:
+        return bad
+    paginator = Paginator(records.for_listing(filterset.qs), PAGE_SIZE)
+    number = filterset.form.cleaned_data.get("page") or 1
+    if number > max(paginator.num_pages, 1):
+        problem = f"There is no page {number}: the last is {paginator.num_pages}."
+        context = {"errors": [("page", problem)], "reset": querystrings.without(request.GET, "page")}
+        return render(request, "deployments/bad_request.html", context, status=400)
+    page = paginator.page(number)
+    context = _explore_context(request, filterset, "deployment_list")
+    context.update({"page": page, "deployments": page.object_list})
+    return render(request, "deployments/deployment_list.html", context)
+
+
+def deployment_map(request):
+    filterset, bad = _filter_or_400(request)
+    if bad:
+        return bad
+    context = _explore_context(request, filterset, "deployment_map")
+    # Without JavaScript the page lists the same locations the map would draw.
+    context.update(
+        {
+            "total": filterset.qs.count(),
+            "locations": exports.location_rows(filterset.qs),
+            "map_tiles": settings.LEAFLET_CONFIG["TILES"],
+        }
+    )
+    return render(request, "deployments/deployment_map.html", context)
+
+
+def deployment_timeline(request):
+    filterset, bad = _filter_or_400(request)
+    if bad:
+        return bad
+    context = _explore_context(request, filterset, "deployment_timeline")
+    context.update({"total": filterset.qs.count(), "timeline": records.timeline_for(filterset.qs)})
+    return render(request, "deployments/deployment_timeline.html", context)
+
+
+def about(request):
+    return render(request, "deployments/about.html")

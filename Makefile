@@ -1,0 +1,47 @@
+# Everyday commands. Each one creates .venv and installs the requirements first if needed.
+#   make run    the site with the seed register on http://127.0.0.1:8000, and an admin login
+#   make test   the whole suite: SQLite, or PostgreSQL when DATABASE_URL is set
+#   make lint   ruff check and ruff format --check        make format   fix what ruff can
+#   make check  migrations are up to date and Django's system checks pass
+
+PYTHON ?= python3
+ADDRESS ?= 127.0.0.1:8000
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install: pip runs again only when a requirements file is newer.
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint format check venv
+
+run: $(INSTALLED)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_seed_register
+	$(BIN)/python manage.py ensure_admin --url http://$(ADDRESS)/admin/
+	$(BIN)/python manage.py runserver $(ADDRESS)
+
+# DJANGO_DEBUG=1 only for importing the settings: a production environment left in the shell
+# would otherwise demand a secret key and redirect every test request to https. Django itself
+# still runs the tests with DEBUG=False. Pass pytest options with ARGS, e.g. ARGS="-k admin".
+test: $(INSTALLED)
+	DJANGO_DEBUG=1 $(BIN)/pytest $(ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(INSTALLED)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+venv: $(INSTALLED)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.txt
+	touch $@

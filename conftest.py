@@ -1,0 +1,33 @@
+"""Test set-up shared by the whole suite.
+
+pytest-django imports transparency.settings before this file is read, so nothing here can change
+how the settings module is evaluated (`make test` sets DJANGO_DEBUG=1 for that). What it can do
+is override settings for the test session, which is what the static storage needs.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import override_settings
+
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    """Serve static files by their plain names during tests.
+
+    Django runs tests with DEBUG=False, and with the production manifest storage `{% static %}`
+    raises until collectstatic has run (STACK_NOTES, "Tests and whitenoise"). Production static
+    files are proven separately: .ci/run collects them with the manifest storage.
+    """
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_STORAGE}}
+    with override_settings(STORAGES=storages):
+        yield
+
+
+def pytest_report_header(config):
+    source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "default, no DATABASE_URL"
+    return [f"database: {connection.vendor} ({source})"]

@@ -1,0 +1,48 @@
+"""Query-string arithmetic for links that change one filter and keep the rest."""
+
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+# Changing what is shown makes the old page number meaningless.
+RESETS_PAGE = "page"
+
+
+def _pairs(params: QueryDict) -> list[tuple[str, str]]:
+    return [(k, v) for k, values in params.lists() for v in values if v != ""]
+
+
+def encode(pairs: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def toggle(params: QueryDict, name: str, value: str) -> str:
+    """Add `name=value`, or remove it when present (a facet option's link)."""
+    pairs = [(k, v) for k, v in _pairs(params) if k != RESETS_PAGE]
+    if (name, value) in pairs:
+        pairs.remove((name, value))
+    else:
+        pairs.append((name, value))
+    return encode(pairs)
+
+
+def without(params: QueryDict, name: str, value: str | None = None) -> str:
+    """Remove one value of a parameter, or the whole parameter (a filter chip's link)."""
+    pairs = [
+        (k, v)
+        for k, v in _pairs(params)
+        if k != RESETS_PAGE and not (k == name and (value is None or v == value))
+    ]
+    return encode(pairs)
+
+
+def replace(params: QueryDict, **values: str) -> str:
+    """Set single-valued parameters (e.g. from and to for a year facet)."""
+    pairs = [(k, v) for k, v in _pairs(params) if k != RESETS_PAGE and k not in values]
+    pairs += [(k, v) for k, v in values.items() if v not in (None, "")]
+    return encode(pairs)
+
+
+def current(params: QueryDict, *, drop=(RESETS_PAGE,)) -> str:
+    """The current filter as a query string (for export links and view tabs)."""
+    return encode([(k, v) for k, v in _pairs(params) if k not in drop])

@@ -1,0 +1,65 @@
+"""Full-text search: one denormalised document per deployment, searched per database.
+
+The document holds the deployment's own texts and the names of its organisations and sources,
+so a search is one indexed column instead of four joins. It is rebuilt whenever any of those
+change (see signals.py).
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, Value, When
+
+SEARCH_CONFIG = "english"
+
+
+def document_for(deployment) -> str:
+    """The searchable text of one saved deployment (its title is weighted separately)."""
+    parts = [
+        deployment.summary,
+        deployment.description,
+        deployment.scale,
+        deployment.affected_groups,
+        deployment.data_sharing,
+    ]
+    parts += [
+        i.organisation.name for i in deployment.involvements.select_related("organisation")
+    ]
+    for source in deployment.all_sources():
+        parts += [source.title, source.publisher]
+    return "\n".join(p for p in parts if p)
+
+
+def refresh(deployment_ids) -> None:
+    """Rebuild the search document of these deployments (ids), without touching `updated`."""
+    from .models import Deployment
+
+    for deployment in Deployment.objects.filter(pk__in=list(deployment_ids)):
+        text = document_for(deployment)
+        if text != deployment.search_text:
+            Deployment.objects.filter(pk=deployment.pk).update(search_text=text)
+
+
+def search(queryset, text: str):
+    """Deployments matching `text`, annotated with `rank` (higher is better)."""
+    if connection.vendor == "postgresql":
+        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "search_text", weight="B", config=SEARCH_CONFIG
+        )
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            queryset.annotate(search=vector)
+            .filter(search=query)
+            .annotate(rank=SearchRank(vector, query))
+        )
+    # SQLite fallback: every word must appear in the title or the document; a title hit ranks
+    # first. Case-insensitive for ASCII only, which is SQLite's LIKE.
+    words = [w.strip('"') for w in text.split() if w.strip('"')]
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(search_text__icontains=word)
+    title_hit = Q()
+    for word in words:
+        title_hit |= Q(title__icontains=word)
+    return queryset.filter(condition).annotate(
+        rank=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
