@@ -14,7 +14,13 @@ from django.db.models import Count
 from django.forms import Textarea
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import RESEARCHER_STATES, CitationFormSet, DeploymentForm, LocationForm
+from .forms import (
+    EDITORS_ONLY,
+    RESEARCHER_STATES,
+    CitationFormSet,
+    DeploymentForm,
+    LocationForm,
+)
 from .models import (
     Citation,
     Cost,
@@ -195,7 +201,15 @@ class DeploymentAdmin(HistoryAdmin):
         ),
         (
             "Scale and data",
-            {"fields": ["scale", "affected_groups", "data_retention", "data_sharing", "visibility"]},
+            {
+                "fields": [
+                    "scale",
+                    "affected_groups",
+                    "data_retention",
+                    "data_sharing",
+                    "visibility",
+                ]
+            },
         ),
         ("Publication", {"fields": ["publication", "published_at", "created", "updated"]}),
     ]
@@ -246,6 +260,7 @@ class DeploymentAdmin(HistoryAdmin):
             kwargs["choices"] = [
                 (value, label) for value, label in Publication.choices if value in RESEARCHER_STATES
             ]
+            kwargs["error_messages"] = {"invalid_choice": EDITORS_ONLY}
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     @admin.action(description="Publish selected deployments", permissions=["publish"])
@@ -257,7 +272,9 @@ class DeploymentAdmin(HistoryAdmin):
             problems = deployment.publication_problems()
             if problems:
                 self.message_user(
-                    request, f"“{deployment}” was not published: {' '.join(problems)}", messages.ERROR
+                    request,
+                    f"“{deployment}” was not published: {' '.join(problems)}",
+                    messages.ERROR,
                 )
                 continue
             # save(), not update(): it stamps published_at and writes the history record.

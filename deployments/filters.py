@@ -100,6 +100,27 @@ class PageField(forms.IntegerField):
     default_error_messages = {"invalid": "The page must be a whole number, e.g. page=2."}
 
 
+# django-filter takes a custom form field as a class attribute of the filter.
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    field_class = UpperMultipleChoiceField
+
+
+class CurrencyFilter(django_filters.CharFilter):
+    field_class = CurrencyField
+
+
+class BBoxFilter(django_filters.CharFilter):
+    field_class = BBoxField
+
+
+class PageFilter(django_filters.NumberFilter):
+    field_class = PageField
+
+
+class ImpreciseDateFilter(django_filters.CharFilter):
+    field_class = ImpreciseDateField
+
+
 class DeploymentFilterForm(forms.Form):
     """Checks between parameters; each parameter's own check is its field's."""
 
@@ -124,9 +145,7 @@ class DeploymentFilter(django_filters.FilterSet):
         queryset=Technology.objects.all(), to_field_name="slug", method="filter_technology"
     )
     status = django_filters.MultipleChoiceFilter(choices=Deployment.Status.choices)
-    country = django_filters.MultipleChoiceFilter(
-        choices=list(countries), field_class=UpperMultipleChoiceField, method="filter_country"
-    )
+    country = CountryFilter(choices=list(countries), method="filter_country")
     organisation = django_filters.ModelMultipleChoiceFilter(
         queryset=Organisation.objects.all(), to_field_name="slug", method="filter_organisation"
     )
@@ -136,18 +155,16 @@ class DeploymentFilter(django_filters.FilterSet):
     # "from" and "to" are Python keywords, so they are added to base_filters below the class.
     cost_min = django_filters.NumberFilter(method="filter_nothing", min_value=0, label="Cost from")
     cost_max = django_filters.NumberFilter(method="filter_nothing", min_value=0, label="Cost to")
-    currency = django_filters.CharFilter(method="filter_nothing", field_class=CurrencyField)
+    currency = CurrencyFilter(method="filter_nothing")
     legal_status = django_filters.MultipleChoiceFilter(
         choices=LegalBasis.Status.choices, method="filter_legal_status", label="Legal status"
     )
-    bbox = django_filters.CharFilter(
-        method="filter_bbox", field_class=BBoxField, label="Map area"
-    )
+    bbox = BBoxFilter(method="filter_bbox", label="Map area")
     sort = django_filters.ChoiceFilter(
         choices=list(SORTS.items()), method="filter_nothing", empty_label=None
     )
     # Validated here like every other parameter; the views paginate with it.
-    page = django_filters.NumberFilter(method="filter_nothing", field_class=PageField, min_value=1)
+    page = PageFilter(method="filter_nothing", min_value=1)
 
     class Meta:
         model = Deployment
@@ -319,12 +336,8 @@ def _is_empty(value) -> bool:
     )
 
 
-DeploymentFilter.base_filters["from"] = django_filters.CharFilter(
-    method="filter_nothing", field_class=ImpreciseDateField, label="From"
-)
-DeploymentFilter.base_filters["to"] = django_filters.CharFilter(
-    method="filter_nothing", field_class=ImpreciseDateField, label="To"
-)
+DeploymentFilter.base_filters["from"] = ImpreciseDateFilter(method="filter_nothing", label="From")
+DeploymentFilter.base_filters["to"] = ImpreciseDateFilter(method="filter_nothing", label="To")
 
 
 def filtered(params, *, queryset=None) -> DeploymentFilter:

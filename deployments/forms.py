@@ -75,6 +75,13 @@ class LocationForm(forms.ModelForm):
         widgets = {"geometry": GeoJSONMapWidget}
         error_messages = {"geometry": {"invalid": BAD_GEOJSON_TEXT}}
 
+    def full_clean(self):
+        super().full_clean()
+        # When the text is not JSON the model's clean() sees no geometry at all and adds "an
+        # exact site needs a geometry: draw it", which is wrong advice: one was typed.
+        if self.has_error("geometry", "invalid"):
+            self.errors["geometry"] = self.error_class([BAD_GEOJSON_TEXT])
+
     def clean_geometry(self):
         geometry = self.cleaned_data["geometry"]
         # geojson.io and GIS tools export a Feature or a FeatureCollection: keep just the shape,

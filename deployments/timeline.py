@@ -41,6 +41,8 @@ LABEL_MAX_CHARS = 90  # the full title is always in the link's accessible name a
 PLOT_MIN_PX = 576
 COMPACT_PLOT_MIN_PX = 288
 YEAR_LABEL_PX = 40
+# Minimum widths (rem) the CSS offers an aggregate plot, as classes .tl-w36 ... .tl-w80.
+AGGREGATE_WIDTHS_REM = (36, 48, 64, 80)
 
 # Event kind -> (shape drawn on the bar, character used in the legend and the table). Shapes
 # differ by outline, not only colour, so they survive greyscale printing and colour blindness.
@@ -119,7 +121,8 @@ class Span:
     start_unknown: bool
     end_unknown: bool  # no end date and not ongoing
     ongoing: bool
-    bar: Segment | None  # certainly running
+    bar: Segment | None  # certainly running (up to today)
+    planned: Segment | None  # between a known start and end, but after today
     start_band: Segment | None  # where the start could fall (None when known to the day)
     end_band: Segment | None
     fade: Segment | None  # ongoing: from today (or the start) to the right edge
@@ -163,7 +166,8 @@ class Aggregate:
     totals: AggregateRow  # every deployment once, whatever its technologies
     max_count: int
     height: int
-    show_counts: bool  # numbers fit inside the cells on a full-width timeline
+    show_counts: bool  # the numbers fit in the cells at the plot's minimum width
+    width_class: str  # CSS class setting that minimum width (wider for many years)
 
     @property
     def all_rows(self) -> list[AggregateRow]:
@@ -196,6 +200,7 @@ class Timeline:
     event_kinds: list[EventKind] = field(default_factory=list)  # those drawn, for the legend
     has_bands: bool = False
     has_ongoing: bool = False
+    has_planned: bool = False
     has_unknown: bool = False
     has_event_periods: bool = False  # some event is dated only to the month or year
 
@@ -432,7 +437,7 @@ def _mark(event: _Event, axis: _Axis) -> Mark | None:
 
 def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
     start, end = record.start, record.end
-    start_band = end_band = bar = fade = None
+    start_band = end_band = bar = planned = fade = None
     unknown_start_x = unknown_end_x = None
 
     # The bands are where the start (end) could fall; each is cut by the other date, since
@@ -449,8 +454,10 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         certain_from = start[0] if record.start_precision == Precision.DAY else start[1]
     if start and end:
         certain_to = end[1] if record.end_precision == Precision.DAY else end[0]
-        if certain_to > certain_from:
-            bar = axis.segment(certain_from, certain_to, "Known to be running")
+        if min(certain_to, today) > certain_from:
+            bar = axis.segment(certain_from, min(certain_to, today), "Known to be running")
+        if certain_to > max(certain_from, today):
+            planned = axis.segment(max(certain_from, today), certain_to, "Planned")
     elif start and record.ongoing:
         if today > certain_from:
             bar = axis.segment(certain_from, today, "Known to be running")
@@ -478,6 +485,8 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         dates_text = f"{start_part} – {end_part}"
 
     end_summary = record.end_text
+    if end and end[0] > today:
+        end_summary += " (planned)"
     if record.ongoing:
         end_summary = "unknown (ongoing)"
         if record.status == Deployment.Status.ANNOUNCED:
@@ -504,6 +513,7 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         end_unknown=end is None and not record.ongoing,
         ongoing=record.ongoing,
         bar=bar,
+        planned=planned,
         start_band=start_band,
         end_band=end_band,
         fade=fade,
@@ -532,29 +542,18 @@ def _groups(
 # Aggregate --------------------------------------------------------------------------------
 
 
-def active_years(
-    start: Period | None, end: Period | None, ongoing: bool, today: dt.date
-) -> range | None:
+def active_years(start: Period | None, end: Period | None, open_until: int) -> range | None:
     """The years a deployment counts in: every year its possible span touches.
 
-    From the first year its start could fall in to the last year its end could fall in (today's
-    year when ongoing). With one end unknown, only the years the record does place it in: the
-    start's (or the end's) own period. None when it has no date at all.
+    The rule of the date filter (DeploymentFilter._filter_dates) and the year facet, so a count
+    here is the number of records the year filter lists: from the first year its start could
+    fall in to the last year its end could fall in. An unknown end is open, up to open_until
+    (the axis end, which includes this year); an unknown start places it in no year (None).
     """
-    first = start[0].year if start else None
-    if end:
-        last = (end[1] - _ONE_DAY).year
-    elif ongoing:
-        last = max(today.year, first or today.year)
-    else:
-        last = None
-    if first is None and last is None:
+    if start is None:
         return None
-    if first is None:
-        first = last
-    if last is None:
-        last = (start[1] - _ONE_DAY).year
-    return range(first, last + 1)
+    last = (end[1] - _ONE_DAY).year if end else open_until
+    return range(start[0].year, max(last, start[0].year) + 1)
 
 
 def _count_row(
@@ -592,16 +591,11 @@ def _count_row(
     return AggregateRow(name=name, cells=cells, total=total, undated=undated)
 
 
-def _aggregate(
-    records: Sequence[_Record], axis: _Axis, today: dt.date, group_by_technology: bool
-) -> Aggregate:
-    memo: dict[int, range | None] = {}
+def _aggregate(records: Sequence[_Record], axis: _Axis, group_by_technology: bool) -> Aggregate:
+    years = {id(r): active_years(r.start, r.end, open_until=axis.last_year) for r in records}
 
     def years_of(record: _Record) -> range | None:
-        key = id(record)
-        if key not in memo:
-            memo[key] = active_years(record.start, record.end, record.ongoing, today)
-        return memo[key]
+        return years[id(record)]
 
     rows = []
     if group_by_technology:
@@ -610,22 +604,25 @@ def _aggregate(
             for name, members in _groups(records, group_by_technology=True)
         ]
     totals = _count_row("All technologies", records, years_of, axis)
-    max_count = max((c.count for r in [totals, *rows] for c in r.cells), default=0)
-    for row in [totals, *rows]:
+    max_count = max((c.count for r in (totals, *rows) for c in r.cells), default=0)
+    for row in (totals, *rows):
         for cell in row.cells:
             cell.level = math.ceil(4 * cell.count / max_count) if cell.count else 0
     y = AXIS_HEIGHT
-    for row in [totals, *rows]:
+    for row in (totals, *rows):
         row.y = y
         y += ROW_HEIGHT
-    years = axis.last_year - axis.first_year + 1
-    digits = len(str(max_count))
+    # Widen the plot (it scrolls sideways on a narrow screen) until the counts fit in their
+    # cells; past the widest, the counts are left to the tooltips and the table.
+    needed_px = (axis.last_year - axis.first_year + 1) * (7 * len(str(max_count)) + 6)
+    width_rem = next((w for w in AGGREGATE_WIDTHS_REM if w * 16 >= needed_px), None)
     return Aggregate(
         rows=rows,
         totals=totals,
         max_count=max_count,
         height=y + 4,
-        show_counts=PLOT_MIN_PX / years >= 9 * digits + 6,
+        show_counts=width_rem is not None,
+        width_class=f"tl-w{width_rem or AGGREGATE_WIDTHS_REM[0]}",
     )
 
 
@@ -682,9 +679,12 @@ def build(
             years += [e.period[0].year for e in record.events if e.period]
     else:
         for record in records:
-            active = active_years(record.start, record.end, record.ongoing, today)
-            if active:
-                years += [active[0], active[-1]]
+            if record.start:  # with no start, a record is in no year (see active_years)
+                years.append(record.start[0].year)
+                if record.end:
+                    years.append((record.end[1] - _ONE_DAY).year)
+        # Open ends run to this year, as in the year facet.
+        years.append(today.year)
     if has_ongoing or not years:
         years.append(today.year)
     axis = _Axis(min(years), max(years))
@@ -709,12 +709,12 @@ def build(
     )
 
     if mode == AGGREGATE:
-        timeline.aggregate = _aggregate(records, axis, today, group_by_technology)
+        timeline.aggregate = _aggregate(records, axis, group_by_technology)
         timeline.description = (
-            f"{len(records):,} {noun}, too many to draw one by one: the number known to be "
-            f"active each year, {span_years}"
+            f"{len(records):,} {noun}, too many to draw one by one: how many may have "
+            f"been active each year, {span_years}"
             + (", per technology" if group_by_technology else "")
-            + ". Narrow the filters to see each deployment."
+            + ". Narrow the selection to see each deployment."
         )
         return timeline
 
@@ -735,6 +735,7 @@ def build(
     timeline.event_kinds = _event_kinds(timeline.items)
     timeline.has_bands = any(s.start_band or s.end_band for s in timeline.items)
     timeline.has_ongoing = has_ongoing
+    timeline.has_planned = any(s.planned for s in timeline.items)
     timeline.has_unknown = any(s.start_unknown or s.end_unknown for s in timeline.items)
     timeline.has_event_periods = any(not m.precise for s in timeline.items for m in s.events)
     timeline.description = f"{len(records):,} {noun}, {span_years}" + (

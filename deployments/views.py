@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django_countries import countries
 
-from . import exports, facets, filters, querystrings, records
+from . import charts, exports, facets, filters, querystrings, records
 from .models import Deployment, Involvement, LegalBasis, Organisation, Technology
 
 
@@ -11,9 +11,10 @@ def home(request):
     published = Deployment.objects.published()
     context = {
         "figures": records.headline_figures(published),
+        "by_year": charts.deployments_by_year(published),
+        "spend_by_year": charts.spend_by_year(published),
         "latest_published": records.for_listing(published.order_by("-published_at")[:6]),
         "latest_updated": records.for_listing(published.order_by("-updated")[:6]),
-        "deployments": records.for_listing(published.order_by("title")),
     }
     return render(request, "deployments/home.html", context)
 

@@ -38,9 +38,7 @@ RESEARCHER = [
     f"{action}_{model}" for model in REGISTER_MODELS for action in ("add", "change", "view")
 ] + [f"delete_{model}" for model in CHILD_MODELS]
 EDITOR = sorted(
-    set(RESEARCHER)
-    | {f"delete_{model}" for model in REGISTER_MODELS}
-    | {"publish_deployment"}
+    set(RESEARCHER) | {f"delete_{model}" for model in REGISTER_MODELS} | {"publish_deployment"}
 )
 GROUPS = {"researcher": RESEARCHER, "editor": EDITOR}
 

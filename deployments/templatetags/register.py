@@ -11,10 +11,9 @@ def cite(*numbers):
     """Citation marks linking to the sources list: [1][3]. Accepts numbers or lists of them."""
     flat = []
     for number in numbers:
-        if isinstance(number, list | tuple):
-            flat.extend(number)
-        elif number:
-            flat.append(number)
+        for n in number if isinstance(number, list | tuple) else [number]:
+            if n and n not in flat:
+                flat.append(n)
     if not flat:
         return ""
     marks = format_html_join(
@@ -50,3 +49,13 @@ def qs_toggle(context, name, value):
 def qs_year(context, year):
     """Link that narrows the dates to one year."""
     return querystrings.replace(context["request"].GET, **{"from": year, "to": year})
+
+
+@register.filter
+def compact(amount):
+    """6000000 -> 6m, 150000 -> 150k: for chart labels only, never for the record itself."""
+    amount = float(amount or 0)
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if amount >= size:
+            return f"{amount / size:.3g}{suffix}"
+    return f"{amount:.0f}"

@@ -1,0 +1,271 @@
+"""Who may do what in the admin: researchers enter data, editors also publish and delete."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from deployments.forms import EDITORS_ONLY, NEEDS_CITATION
+from deployments.models import Deployment
+
+from .factories import (
+    ADD_URL,
+    CHANGELIST_URL,
+    change_data,
+    change_url,
+    deployment_data,
+    empty_inlines,
+    make_deployment,
+    make_source,
+    make_staff_user,
+    make_technology,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = Deployment.Publication.PUBLISHED
+WITHDRAWN = Deployment.Publication.WITHDRAWN
+
+
+@pytest.fixture
+def researcher(client):
+    client.force_login(make_staff_user("synthetic-researcher", "researcher"))
+    return client
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(make_staff_user("synthetic-editor", "editor"))
+    return client
+
+
+def new_deployment_data(**fields) -> dict:
+    """A minimal add-page post: the record, one technology, one citation."""
+    data = deployment_data(Deployment(title="Synthetic new", slug="synthetic-new"))
+    data |= {"summary": "Made up.", "technologies": [make_technology().pk]}
+    data |= empty_inlines()
+    data |= {
+        "citations-TOTAL_FORMS": "1",
+        "citations-0-source": str(make_source().pk),
+        "citations-0-claim": "general",
+    }
+    return data | fields
+
+
+def run_action(client, action: str, *deployments):
+    return client.post(
+        CHANGELIST_URL,
+        {"action": action, "_selected_action": [d.pk for d in deployments]},
+        follow=True,
+    )
+
+
+def test_it_creates_the_researcher_and_editor_groups_with_their_permissions():
+    researcher = make_staff_user("synthetic-r", "researcher")
+    editor = make_staff_user("synthetic-e", "editor")
+
+    for permission in ["add_deployment", "change_deployment", "add_source", "change_location"]:
+        assert researcher.has_perm(f"deployments.{permission}")
+    for child in ["location", "cost", "event", "involvement", "citation"]:
+        assert researcher.has_perm(f"deployments.delete_{child}")
+    assert not researcher.has_perm("deployments.publish_deployment")
+    assert not researcher.has_perm("deployments.delete_deployment")
+    assert not researcher.has_perm("deployments.delete_source")
+    researcher_perms = set(Group.objects.get(name="researcher").permissions.all())
+    editor_perms = set(Group.objects.get(name="editor").permissions.all())
+    assert researcher_perms < editor_perms
+    assert editor.has_perm("deployments.publish_deployment")
+    assert editor.has_perm("deployments.delete_deployment")
+
+
+def test_it_lets_a_researcher_add_and_change_a_draft(researcher):
+    assert researcher.get(ADD_URL).status_code == 200
+    response = researcher.post(ADD_URL, new_deployment_data(publication="review"))
+    assert response.status_code == 302
+    deployment = Deployment.objects.get(slug="synthetic-new")
+    assert deployment.publication == "review"
+
+    data = change_data(deployment) | {"title": "Synthetic new, corrected"}
+    data["citations-0-DELETE"] = "on"  # removing a row is part of correcting a draft
+    response = researcher.post(change_url(deployment), data)
+
+    assert response.status_code == 302
+    deployment.refresh_from_db()
+    assert deployment.title == "Synthetic new, corrected"
+    assert not deployment.citations.exists()
+
+
+def test_it_offers_a_researcher_only_draft_and_review(researcher):
+    response = researcher.get(ADD_URL)
+
+    field = response.context["adminform"].form.fields["publication"]
+    assert [value for value, _label in field.choices] == ["draft", "review"]
+
+
+@pytest.mark.parametrize("publication", [PUBLISHED, WITHDRAWN])
+def test_it_refuses_a_researcher_publishing_or_withdrawing_through_the_form(
+    researcher, publication
+):
+    response = researcher.post(ADD_URL, new_deployment_data(publication=publication))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["publication"] == [EDITORS_ONLY]
+    assert not Deployment.objects.exists()
+
+    draft = make_deployment(publication="review")
+    response = researcher.post(change_url(draft), change_data(draft) | {"publication": publication})
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.publication == "review"
+
+
+def test_it_shows_a_researcher_the_publication_of_a_public_record_read_only(researcher):
+    published = make_deployment(publication=PUBLISHED)
+
+    page = researcher.get(change_url(published))
+    assert "publication" not in page.context["adminform"].form.fields
+    data = change_data(published) | {"publication": "draft", "scale": "Synthetic scale"}
+    response = researcher.post(change_url(published), data)
+
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert (published.publication, published.scale) == (PUBLISHED, "Synthetic scale")
+
+
+def test_it_gives_a_researcher_no_publish_withdraw_or_delete_action(researcher):
+    draft = make_deployment()
+
+    page = researcher.get(CHANGELIST_URL)
+    # Publish, withdraw and delete are the only actions, so a researcher gets no action menu.
+    assert page.context["action_form"] is None
+    assert "Publish selected" not in page.content.decode()
+    run_action(researcher, "publish", draft)
+    draft.refresh_from_db()
+    assert draft.publication == "draft"
+
+
+def test_it_refuses_a_researcher_deleting_a_deployment(researcher):
+    deployment = make_deployment()
+
+    response = researcher.post(f"/admin/deployments/deployment/{deployment.pk}/delete/")
+
+    assert response.status_code == 403
+    assert Deployment.objects.filter(pk=deployment.pk).exists()
+
+
+def test_it_lets_an_editor_publish_and_withdraw_with_actions(editor):
+    first, second = make_deployment(), make_deployment(publication="review")
+
+    page = editor.get(CHANGELIST_URL)
+    actions = [name for name, _label in page.context["action_form"].fields["action"].choices]
+    assert {"publish", "withdraw", "delete_selected"} <= set(actions)
+    run_action(editor, "publish", first, second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.publication, second.publication) == (PUBLISHED, PUBLISHED)
+    assert first.published_at is not None
+
+    run_action(editor, "withdraw", first)
+    first.refresh_from_db()
+    assert first.publication == WITHDRAWN
+    assert first.published_at is not None  # it was public once: its slug stays frozen
+    assert first.history.first().publication == WITHDRAWN  # a recorded, revertible edit
+
+
+def test_it_lets_an_editor_publish_through_the_form(editor):
+    draft = make_deployment()
+
+    response = editor.post(change_url(draft), change_data(draft) | {"publication": PUBLISHED})
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.publication == PUBLISHED
+
+
+def test_it_refuses_to_publish_without_a_citation_by_action(editor):
+    uncited = make_deployment(cited=False)
+
+    response = run_action(editor, "publish", uncited)
+
+    uncited.refresh_from_db()
+    assert uncited.publication == "draft"
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any(NEEDS_CITATION in message for message in shown), shown
+
+
+def test_it_refuses_to_publish_without_a_citation_through_the_form(editor):
+    cited = make_deployment()
+    data = change_data(cited) | {"publication": PUBLISHED, "citations-0-DELETE": "on"}
+
+    response = editor.post(change_url(cited), data)
+
+    assert response.status_code == 200
+    citations = response.context["inline_admin_formsets"][-1].formset
+    assert citations.non_form_errors() == [NEEDS_CITATION]
+    cited.refresh_from_db()
+    assert cited.publication == "draft"
+    assert cited.citations.count() == 1
+
+    response = editor.post(
+        ADD_URL, new_deployment_data(publication=PUBLISHED) | {"citations-TOTAL_FORMS": "0"}
+    )
+    assert response.status_code == 200
+    assert not Deployment.objects.filter(slug="synthetic-new").exists()
+
+
+def test_it_refuses_a_researcher_reverting_a_record_to_a_published_version(editor, researcher):
+    deployment = make_deployment(publication=PUBLISHED)
+    deployment.publication = "review"
+    deployment.save()
+    published_version = deployment.history.filter(publication=PUBLISHED).first()
+    revert_url = reverse(
+        "admin:deployments_deployment_simple_history",
+        args=[deployment.pk, published_version.history_id],
+    )
+    researcher.force_login(make_staff_user("synthetic-researcher-2", "researcher"))
+
+    response = researcher.post(revert_url, deployment_data(published_version.instance))
+
+    assert response.status_code == 200
+    assert EDITORS_ONLY in response.context["adminform"].form.non_field_errors()
+    deployment.refresh_from_db()
+    assert deployment.publication == "review"
+
+
+def test_it_refuses_reverting_to_a_published_version_once_the_citations_are_gone(editor):
+    deployment = make_deployment(publication=PUBLISHED)
+    deployment.citations.all().delete()
+    deployment.publication = "draft"
+    deployment.save()
+    published_version = deployment.history.filter(publication=PUBLISHED).first()
+    revert_url = reverse(
+        "admin:deployments_deployment_simple_history",
+        args=[deployment.pk, published_version.history_id],
+    )
+
+    response = editor.post(revert_url, deployment_data(published_version.instance))
+
+    assert response.status_code == 200
+    assert NEEDS_CITATION in response.context["adminform"].form.errors["publication"]
+    deployment.refresh_from_db()
+    assert deployment.publication == "draft"
+
+
+def test_it_refuses_a_revert_from_someone_who_may_only_view(client):
+    viewer = make_staff_user("synthetic-viewer")
+    viewer.user_permissions.add(
+        *Group.objects.get(name="researcher").permissions.filter(codename="view_deployment")
+    )
+    client.force_login(viewer)
+    deployment = make_deployment(title="Synthetic kept")
+    version = deployment.history.first()
+    revert_url = reverse(
+        "admin:deployments_deployment_simple_history", args=[deployment.pk, version.history_id]
+    )
+
+    assert client.get(revert_url).status_code == 200  # looking is allowed
+    response = client.post(revert_url, deployment_data(version.instance) | {"title": "Synthetic x"})
+
+    assert response.status_code == 403
+    deployment.refresh_from_db()
+    assert deployment.title == "Synthetic kept"
