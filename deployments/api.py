@@ -1,9 +1,27 @@
 """Data views: every export reads the same FilterSet as the pages, so a download equals the
-screen. Errors in the query come back as JSON with a 400."""
+screen. Errors in the query come back as JSON with a 400.
 
-from django.http import JsonResponse
+Every public data response carries: Access-Control-Allow-Origin: * (anyone's notebook or map
+may read it), the licence (Link rel="license" and X-Data-License), and validators (ETag and
+Last-Modified from the register's last edit) so a client can ask "has it changed?" cheaply.
+"""
 
-from . import exports, filters
+import hashlib
+import tempfile
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from . import dictionary, exports, filters, querystrings, records
+from .models import Deployment
+from .views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
 
 
 def _filter_or_json_400(request):
@@ -11,23 +29,188 @@ def _filter_or_json_400(request):
     if filterset.is_valid():
         return filterset, None
     errors = [{"parameter": name, "message": message} for name, message in filterset.error_list()]
-    return filterset, JsonResponse({"errors": errors}, status=400)
+    return filterset, _json_error(errors, 400)
 
 
-def deployments_geojson(request):
-    filterset, bad = _filter_or_json_400(request)
-    if bad:
-        return bad
-    response = JsonResponse(exports.geojson(filterset.qs), content_type="application/geo+json")
+def _json_error(errors: list[dict], status: int) -> JsonResponse:
+    response = JsonResponse({"errors": errors}, status=status)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _todo(request, *args, **kwargs):
-    from django.http import HttpResponse
-
-    return HttpResponse("Not yet available.", status=404)
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
 
 
-# Placeholders for the data issue; replaced by real views.
-deployments_csv = deployments_json = deployment_json = data_page = _todo
+def _data_response(request, make_response):
+    """make_response(), or a 304 when the client's copy is current; with the data headers.
+
+    The validators come from the register's last edit anywhere (exports.last_changed), the
+    address asked for and the export format, so any change that could alter the answer
+    changes the ETag.
+    """
+    latest = exports.last_changed()
+    stamp = int(latest.timestamp()) if latest else None
+    key = "|".join(
+        [exports.FORMAT_VERSION, request.get_full_path(), str(latest), settings.DATA_LICENSE_URL]
+    )
+    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    response = get_conditional_response(request, etag=etag, last_modified=stamp)
+    if response is None:
+        response = make_response()
+    response["ETag"] = etag
+    if stamp is not None:
+        response["Last-Modified"] = http_date(stamp)
+    # Stored by caches, but always revalidated: a correction must show at once.
+    patch_cache_control(response, public=True, no_cache=True)
+    data_page = request.build_absolute_uri(reverse("data"))
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link, X-Data-License"
+    response["Link"] = (
+        f'<{settings.DATA_LICENSE_URL}>; rel="license", <{data_page}>; rel="describedby"'
+    )
+    response["X-Data-License"] = (
+        f"{settings.DATA_LICENSE_NAME} ({settings.DATA_LICENSE_URL}); attribution: "
+        f"{settings.REGISTER_NAME}, {data_page}"
+    )
+    return response
+
+
+@require_safe
+def deployments_geojson(request):
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+    return _data_response(
+        request,
+        lambda: StreamingHttpResponse(
+            exports.geojson_lines(filterset.qs), content_type="application/geo+json"
+        ),
+    )
+
+
+@require_safe
+def deployments_csv(request):
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+
+    def make():
+        response = StreamingHttpResponse(
+            exports.csv_lines(filterset.qs, _base_url(request)),
+            content_type="text/csv; charset=utf-8; header=present",
+        )
+        name = exports.filename(filterset.active, request.GET, "csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return _data_response(request, make)
+
+
+@require_safe
+def deployments_json(request):
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+    paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
+    number = filterset.form.cleaned_data.get("page") or 1
+    if number > max(paginator.num_pages, 1):
+        message = f"There is no page {number}: the last is {paginator.num_pages}."
+        return _json_error([{"parameter": "page", "message": message}], 400)
+
+    def make():
+        page = paginator.page(number)
+        urls = exports.Urls(_base_url(request))
+        here = request.build_absolute_uri(reverse("export_json"))
+
+        def link(n):
+            return here + querystrings.replace(request.GET, page=str(n))
+
+        body = {
+            "count": paginator.count,
+            "page": number,
+            "pages": paginator.num_pages,
+            "page_size": PAGE_SIZE,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "license": dictionary.licence(),
+            "results": [
+                exports.json_item(r, urls) for r in exports.fetch_records(list(page.object_list))
+            ],
+        }
+        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+    return _data_response(request, make)
+
+
+def citation_line(request, deployment) -> str:
+    """The record page's "cite this record" line, as text."""
+    updated = dateformat.format(timezone.localtime(deployment.updated), "j F Y")
+    url = request.build_absolute_uri(deployment.get_absolute_url())
+    return f"“{deployment.title}”. {settings.REGISTER_NAME}, last updated {updated}. {url}"
+
+
+@require_safe
+def deployment_json(request, slug):
+    # Drafts, records in review and withdrawn ones do not exist for the public: plain 404.
+    deployment = (
+        records.for_record_page(Deployment.objects.published()).filter(slug=slug).first()
+    )
+    if deployment is None:
+        return _json_error(
+            [{"parameter": "slug", "message": "No published deployment has this slug."}], 404
+        )
+
+    def make():
+        cited = records.cite(deployment)
+        changes = records.public_change_log(deployment)
+        urls = exports.Urls(_base_url(request))
+        body = exports.record_json(
+            deployment, cited, changes, urls, citation_line(request, deployment)
+        )
+        body["license"] = dictionary.licence()
+        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+    return _data_response(request, make)
+
+
+@require_safe
+def datapackage_json(request):
+    export_url = request.build_absolute_uri(reverse("export_csv"))
+
+    def make():
+        return JsonResponse(
+            dictionary.datapackage(export_url),
+            json_dumps_params={"indent": 2, "ensure_ascii": False},
+        )
+
+    return _data_response(request, make)
+
+
+@require_safe
+def register_zip(request):
+    def make():
+        # Built in a temporary file (in memory up to 10 MB, then on disk) so memory does not
+        # grow with the register; zip needs to seek back to write its directory.
+        spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+        exports.write_register_zip(spool)
+        spool.seek(0)
+        return FileResponse(
+            spool, as_attachment=True, filename="register.zip", content_type="application/zip"
+        )
+
+    return _data_response(request, make)
+
+
+@require_safe
+def data_page(request):
+    context = {
+        "columns": dictionary.EXPORT_COLUMNS,
+        "tables": dictionary.TABLES,
+        "licence": dictionary.licence(),
+        "last_changed": exports.last_changed(),
+        "published": Deployment.objects.published().count(),
+        "escape_example": exports.join_multi(["Smith; Jones Ltd", "Synthetic Devices"]),
+        "base": _base_url(request).rstrip("/"),
+    }
+    return render(request, "deployments/data.html", context)

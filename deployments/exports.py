@@ -1,9 +1,407 @@
-"""Writers for the register's data: GeoJSON (map), and more to come (CSV, JSON).
+"""Writers for the register's data: CSV, GeoJSON, JSON and register.zip.
 
-Plain functions over plain rows, so they are tested directly and reused by every view.
+Plain functions over plain rows: values() queries, never a model instance per record, so a
+whole export runs in a fixed number of queries per batch of BATCH_SIZE records and in memory
+that does not grow with the register (see bench/export_csv.py). The views in api.py only add
+HTTP around them.
 """
 
-from .models import Location
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
+
+from . import dates, dictionary
+from .models import (
+    Citation,
+    Cost,
+    Deployment,
+    Event,
+    ImpactAssessment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+    Source,
+    Technology,
+)
+
+# Records fetched together: big enough that per-batch queries cost nothing per row, small
+# enough that a batch (~1 MB of CSV) never matters for memory.
+BATCH_SIZE = 2000
+
+# Bumped when an export's format changes, so cached copies (ETag) are not reused.
+FORMAT_VERSION = "1"
+
+
+# Cells ---------------------------------------------------------------------------------------
+
+# OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix a formula-looking cell with an apostrophe, as spreadsheets do for "text".
+
+    Cells already starting with an apostrophe get one more, so the importer can always remove
+    exactly one and the round trip is lossless. Never used on numeric columns.
+    """
+    if text.startswith(FORMULA_TRIGGERS) or text.startswith("'"):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Reverse neutralise() (what the importer reads)."""
+    return text[1:] if text.startswith("'") else text
+
+
+def join_multi(items: Iterable[str]) -> str:
+    """Several values in one cell: "a; b". A ";" or "\\" inside a value is escaped with "\\"."""
+    return "; ".join(item.replace("\\", "\\\\").replace(";", "\\;") for item in items)
+
+
+def split_multi(cell: str) -> list[str]:
+    """Reverse join_multi(): "Smith\\; Jones; Acme" -> ["Smith; Jones", "Acme"]."""
+    items, current, escaped = [], [], False
+    for char in cell:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ";":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if escaped:  # a lone trailing backslash is kept as written
+        current.append("\\")
+    items.append("".join(current))
+    return [item.strip() for item in items if item.strip()]
+
+
+def timestamp(value: dt.datetime | None) -> str:
+    """UTC, to the second: what every export writes and the importer reads back."""
+    if value is None:
+        return ""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cell(value) -> str:
+    """A database value as CSV text, the same on SQLite and PostgreSQL."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return timestamp(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict | list):
+        # Sorted keys: PostgreSQL's jsonb reorders keys, SQLite keeps them as written.
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+class _Echo:
+    """A file whose write() returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_writer():
+    # csv's "excel" dialect is RFC 4180: comma, double quotes doubled, CRLF line ends.
+    return csv.writer(_Echo(), lineterminator="\r\n")
+
+
+# Batches of records --------------------------------------------------------------------------
+
+
+def ordered_ids(deployments) -> Iterator[int]:
+    """Ids in the queryset's own order (the list's sort), read from the cursor in chunks."""
+    return deployments.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+
+
+def batched(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+RECORD_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "status",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "updated",
+)
+
+
+def fetch_records(ids: list[int]) -> list[dict]:
+    """What one CSV/JSON row needs for each of these deployments, in the order of `ids`.
+
+    Ten queries whatever the number of ids: the deployments, then each relation for all of them.
+    """
+    records = {
+        row["id"]: {
+            **row,
+            "technologies": [],
+            "involvements": [],
+            "locations": [],
+            "costs": [],
+            "legal_bases": [],
+            "source_ids": [],
+        }
+        for row in Deployment.objects.filter(pk__in=ids).order_by().values(*RECORD_FIELDS)
+    }
+    through = Deployment.technologies.through.objects.filter(deployment_id__in=ids)
+    for deployment_id, slug, name in through.order_by("technology__name").values_list(
+        "deployment_id", "technology__slug", "technology__name"
+    ):
+        records[deployment_id]["technologies"].append({"slug": slug, "name": name})
+
+    relations = {
+        "involvements": Involvement.objects.order_by("role", "organisation__name").values(
+            "deployment_id", "role", "organisation__slug", "organisation__name", "source_id"
+        ),
+        "locations": Location.objects.order_by("id").values(
+            "deployment_id", "name", "country", "precision", "longitude", "latitude"
+        ),
+        "costs": Cost.objects.order_by("id").values(
+            "id", "deployment_id", "amount", "currency", "covers", "qualifier", "source_id"
+        ),
+        "legal_bases": LegalBasis.objects.order_by("id").values(
+            "deployment_id", "instrument_type", "instrument", "provision", "status", "source_id"
+        ),
+    }
+    for key, rows in relations.items():
+        for row in rows.filter(deployment_id__in=ids):
+            records[row["deployment_id"]][key].append(row)
+
+    # Sources in the order the record page numbers them (records.cite): citations first,
+    # then organisation roles, costs, events, legal bases, assessments.
+    cited = {deployment_id: [] for deployment_id in records}
+    citing = [
+        Citation.objects.order_by("id"),
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "involvements")],
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "costs")],
+        Event.objects.order_by("date", "id"),
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "legal_bases")],
+        ImpactAssessment.objects.order_by("date", "id"),
+    ]
+    for pairs in citing:
+        if not isinstance(pairs, list):
+            pairs = pairs.filter(deployment_id__in=ids).values_list("deployment_id", "source_id")
+        for deployment_id, source_id in pairs:
+            if source_id is not None and source_id not in cited[deployment_id]:
+                cited[deployment_id].append(source_id)
+    wanted = {source_id for ids_ in cited.values() for source_id in ids_}
+    sources = {
+        row["id"]: row
+        for row in Source.objects.filter(pk__in=wanted).values("id", "title", "publisher", "url")
+    }
+    for deployment_id, source_ids in cited.items():
+        records[deployment_id]["sources"] = [sources[pk] for pk in source_ids]
+    return [records[pk] for pk in ids if pk in records]
+
+
+def _rows(records: dict, key: str) -> Iterator[dict]:
+    for record in records.values():
+        yield from record[key]
+
+
+def iter_records(deployments) -> Iterator[list[dict]]:
+    """The records of a filtered queryset, batch by batch, in its order."""
+    for ids in batched(ordered_ids(deployments)):
+        yield fetch_records(ids)
+
+
+def headline(costs: list[dict]) -> dict | None:
+    """The cost a listing shows: the same rule as Deployment.headline_cost, over plain rows."""
+    if not costs:
+        return None
+    disclosed = [c for c in costs if c["amount"] is not None] or costs
+    order = Deployment.HEADLINE_COST_ORDER
+    return min(disclosed, key=lambda c: (order.index(c["covers"]), -(c["amount"] or 0), c["id"]))
+
+
+def _placed(locations: list[dict]) -> tuple[dict | None, dict | None]:
+    """(first location with a point, the location whose precision the row names)."""
+    point = next((loc for loc in locations if loc["latitude"] is not None), None)
+    return point, point or (locations[0] if locations else None)
+
+
+def source_label(source: dict) -> str:
+    return source["url"] or f"{source['publisher']}: {source['title']}"
+
+
+def legal_label(basis: dict) -> str:
+    name = basis["instrument"] or dict(LegalBasis.Instrument.choices)[basis["instrument_type"]]
+    return f"{name}, {basis['provision']}" if basis["provision"] else name
+
+
+class Urls:
+    """Absolute record addresses without a reverse() per row."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+        self.page = reverse("deployment_detail", args=["__slug__"])
+        self.json = reverse("deployment_json", args=["__slug__"])
+
+    def record(self, slug: str) -> str:
+        return self.base + self.page.replace("__slug__", slug)
+
+    def record_json(self, slug: str) -> str:
+        return self.base + self.json.replace("__slug__", slug)
+
+
+# CSV export ----------------------------------------------------------------------------------
+
+EXPORT_HEADER = [column.name for column in dictionary.EXPORT_COLUMNS]
+
+
+def csv_values(record: dict, urls: Urls) -> dict:
+    """One deployment as {column: text}, before neutralising."""
+    cost = headline(record["costs"]) or {}
+    point, placed = _placed(record["locations"])
+    roles = record["involvements"]
+    return {
+        "id": str(record["id"]),
+        "slug": record["slug"],
+        "url": urls.record(record["slug"]),
+        "title": record["title"],
+        "summary": record["summary"],
+        "status": record["status"],
+        "technologies": join_multi(t["name"] for t in record["technologies"]),
+        "operators": join_multi(r["organisation__name"] for r in roles if r["role"] == "operator"),
+        "suppliers": join_multi(r["organisation__name"] for r in roles if r["role"] == "supplier"),
+        "other_organisations": join_multi(
+            f"{r['organisation__name']} ({r['role']})"
+            for r in roles
+            if r["role"] not in ("operator", "supplier")
+        ),
+        "countries": join_multi(sorted({loc["country"] for loc in record["locations"]} - {""})),
+        "start_date": dates.iso(record["start_date"], record["start_precision"]),
+        "start_precision": record["start_precision"],
+        "end_date": dates.iso(record["end_date"], record["end_precision"]),
+        "end_precision": record["end_precision"],
+        "cost_amount": cell(cost.get("amount")),
+        "cost_currency": cost.get("currency", ""),
+        "cost_covers": cost.get("covers", ""),
+        "cost_qualifier": cost.get("qualifier", ""),
+        "legal_basis": join_multi(legal_label(b) for b in record["legal_bases"]),
+        "legal_status": join_multi(b["status"] for b in record["legal_bases"]),
+        "latitude": cell(point["latitude"]) if point else "",
+        "longitude": cell(point["longitude"]) if point else "",
+        "location_precision": placed["precision"] if placed else "",
+        "locations": join_multi(loc["name"] for loc in record["locations"]),
+        "sources": join_multi(source_label(s) for s in record["sources"]),
+        "last_updated": timestamp(record["updated"]),
+    }
+
+
+def csv_row(record: dict, urls: Urls) -> list[str]:
+    values = csv_values(record, urls)
+    return [
+        values[name] if name in dictionary.NUMERIC_COLUMNS else neutralise(values[name])
+        for name in EXPORT_HEADER
+    ]
+
+
+def csv_lines(deployments, base_url: str) -> Iterator[bytes]:
+    """The CSV export of a filtered queryset, as UTF-8 chunks of one batch each."""
+    writer = csv_writer()
+    urls = Urls(base_url)
+    yield writer.writerow(EXPORT_HEADER).encode()
+    for records in iter_records(deployments):
+        yield "".join(writer.writerow(csv_row(r, urls)) for r in records).encode()
+
+
+def filename(active: dict, params, extension: str) -> str:
+    """deployments-technology-anpr-from-2024.csv: the filter, readable, in a safe name."""
+    from django.utils.text import slugify
+
+    parts = ["deployments"]
+    for name in active:
+        if name == "bbox":
+            parts.append("map-area")
+            continue
+        values = [slugify(value) for value in params.getlist(name) if value != ""]
+        parts.append("-".join([name.replace("_", "-"), *values]))
+    stem = "-".join(p for p in parts if p)[:150].rstrip("-")
+    return f"{stem}.{extension}"
+
+
+# JSON list -----------------------------------------------------------------------------------
+
+
+def _date_json(value, precision) -> dict:
+    return {"date": dates.iso(value, precision) or None, "precision": precision}
+
+
+def json_item(record: dict, urls: Urls) -> dict:
+    """One deployment in the JSON list: the CSV row's facts, as structured values."""
+    cost = headline(record["costs"])
+    return {
+        "id": record["id"],
+        "slug": record["slug"],
+        "url": urls.record(record["slug"]),
+        "api_url": urls.record_json(record["slug"]),
+        "title": record["title"],
+        "summary": record["summary"],
+        "status": record["status"],
+        "technologies": record["technologies"],
+        "organisations": [
+            {"slug": r["organisation__slug"], "name": r["organisation__name"], "role": r["role"]}
+            for r in record["involvements"]
+        ],
+        "countries": sorted({loc["country"] for loc in record["locations"]} - {""}),
+        "start": _date_json(record["start_date"], record["start_precision"]),
+        "end": _date_json(record["end_date"], record["end_precision"]),
+        "headline_cost": cost
+        and {
+            "amount": cell(cost["amount"]) or None,
+            "currency": cost["currency"],
+            "covers": cost["covers"],
+            "qualifier": cost["qualifier"],
+        },
+        "legal_bases": [
+            {"label": legal_label(b), "status": b["status"]} for b in record["legal_bases"]
+        ],
+        "locations": [
+            {k: loc[k] for k in ("name", "country", "precision", "longitude", "latitude")}
+            for loc in record["locations"]
+        ],
+        "sources": [
+            {"title": s["title"], "publisher": s["publisher"], "url": s["url"]}
+            for s in record["sources"]
+        ],
+        "last_updated": timestamp(record["updated"]),
+    }
+
+
+# GeoJSON (map) -------------------------------------------------------------------------------
 
 # The compact per-feature properties a map needs; everything else is one click away.
 GEOJSON_LOCATION_FIELDS = (
@@ -45,25 +443,284 @@ def geojson_feature(row: dict, technologies: list[str]) -> dict:
 
 
 def technology_names(deployments) -> dict[int, list[str]]:
-    """Deployment id -> technology names, in one query."""
-    from .models import Deployment
-
+    """Deployment id -> technology names, in one query (`deployments`: a queryset or ids)."""
+    if not isinstance(deployments, list):
+        deployments = deployments.values("pk")
     names: dict[int, list[str]] = {}
-    through = Deployment.technologies.through.objects.filter(
-        deployment__in=deployments.values("pk")
-    ).values_list("deployment_id", "technology__name").order_by("deployment_id", "technology__name")
+    through = (
+        Deployment.technologies.through.objects.filter(deployment__in=deployments)
+        .values_list("deployment_id", "technology__name")
+        .order_by("deployment_id", "technology__name")
+    )
     for deployment_id, name in through:
         names.setdefault(deployment_id, []).append(name)
     return names
 
 
+def geojson_features(deployments) -> Iterator[dict]:
+    """Features of the filtered records' locations, records in the list's order (2 queries
+    per batch)."""
+    for ids in batched(ordered_ids(deployments)):
+        technologies = technology_names(ids)
+        by_deployment: dict[int, list[dict]] = {}
+        rows = (
+            Location.objects.filter(deployment_id__in=ids, geometry__isnull=False)
+            .order_by("id")
+            .values(*GEOJSON_LOCATION_FIELDS)
+        )
+        for row in rows:
+            by_deployment.setdefault(row["deployment_id"], []).append(row)
+        for deployment_id in ids:
+            for row in by_deployment.get(deployment_id, []):
+                yield geojson_feature(row, technologies.get(deployment_id, []))
+
+
 def geojson(deployments) -> dict:
     """An RFC 7946 FeatureCollection of these deployments' locations."""
-    technologies = technology_names(deployments)
+    return {"type": "FeatureCollection", "features": list(geojson_features(deployments))}
+
+
+def geojson_lines(deployments) -> Iterator[bytes]:
+    """The same FeatureCollection, streamed a feature at a time."""
+    yield b'{"type":"FeatureCollection","features":['
+    separator = b""
+    for feature in geojson_features(deployments):
+        yield separator + json.dumps(feature, ensure_ascii=False).encode()
+        separator = b",\n"
+    yield b"]}\n"
+
+
+# One record (JSON detail) --------------------------------------------------------------------
+
+
+def _source_json(number: int, source) -> dict:
     return {
-        "type": "FeatureCollection",
-        "features": [
-            geojson_feature(row, technologies.get(row["deployment_id"], []))
-            for row in location_rows(deployments)
-        ],
+        "number": number,
+        "id": source.pk,
+        "title": source.title,
+        "publisher": source.publisher,
+        "type": source.source_type,
+        "url": source.url or None,
+        "archive_url": source.archive_url or None,
+        "published": _date_json(source.published, source.published_precision),
+        "accessed": cell(source.accessed) or None,
+        "notes": source.notes,
     }
+
+
+def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
+    """Everything the record page shows (expects records.for_record_page and records.cite)."""
+    d = deployment
+    return {
+        "id": d.pk,
+        "slug": d.slug,
+        "url": urls.record(d.slug),
+        "title": d.title,
+        "summary": d.summary,
+        "description": d.description,
+        "status": d.status,
+        "technologies": [{"slug": t.slug, "name": t.name} for t in d.technologies.all()],
+        "start": _date_json(d.start_date, d.start_precision),
+        "end": _date_json(d.end_date, d.end_precision),
+        "planned_duration": d.planned_duration,
+        "scale": d.scale,
+        "affected_groups": d.affected_groups,
+        "data_retention": d.data_retention,
+        "data_sharing": d.data_sharing,
+        "visibility": d.visibility,
+        "organisations": [
+            {
+                "slug": i.organisation.slug,
+                "name": i.organisation.name,
+                "role": i.role,
+                "note": i.note,
+                "citation": getattr(i, "citation_number", None),
+            }
+            for i in d.involvements.all()
+        ],
+        "locations": [
+            {
+                "name": loc.name,
+                "country": loc.country.code or None,
+                "precision": loc.precision,
+                "geometry": loc.geometry,
+                "longitude": loc.longitude,
+                "latitude": loc.latitude,
+            }
+            for loc in d.locations.all()
+        ],
+        "costs": [
+            {
+                "amount": cell(c.amount) or None,
+                "currency": c.currency,
+                "covers": c.covers,
+                "qualifier": c.qualifier,
+                "period": c.period,
+                "display": c.display(),
+                "quote": c.quote,
+                "citation": c.citation_number,
+            }
+            for c in d.costs.all()
+        ],
+        "events": [
+            {
+                "kind": e.kind,
+                **_date_json(e.date, e.date_precision),
+                "description": e.description,
+                "citation": e.citation_number,
+            }
+            for e in d.events.all()
+        ],
+        "legal_bases": [
+            {
+                "instrument_type": b.instrument_type,
+                "instrument": b.instrument,
+                "provision": b.provision,
+                "url": b.url or None,
+                "status": b.status,
+                "note": b.note,
+                "citation": b.citation_number,
+            }
+            for b in d.legal_bases.all()
+        ],
+        "impact_assessments": [
+            {
+                "kind": a.kind,
+                **_date_json(a.date, a.date_precision),
+                "availability": a.availability,
+                "obtained_by": a.obtained_by,
+                "url": a.url or None,
+                "citation": a.citation_number,
+            }
+            for a in d.impact_assessments.all()
+        ],
+        # Claim -> the numbers of the sources that support it, as the page's marks.
+        "citations": cited.claims,
+        "sources": [_source_json(n, s) for n, s in enumerate(cited.sources, start=1)],
+        "published_at": timestamp(d.published_at) or None,
+        "last_updated": timestamp(d.updated),
+        "changes": [{"date": timestamp(c["date"]), "what": c["what"]} for c in changes],
+        "cite_as": citation,
+    }
+
+
+# register.zip --------------------------------------------------------------------------------
+
+# Zip entries carry a modification time; a fixed one makes the same data give the same bytes.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# Columns named differently from their model field.
+FIELD_FOR_COLUMN = {"last_updated": "updated"}
+
+
+def _published():
+    return Deployment.objects.published().values("pk")
+
+
+def table_queryset(name: str):
+    """The published rows of one register.zip table, in key order."""
+    published = _published()
+    children = {
+        "involvements": Involvement,
+        "locations": Location,
+        "costs": Cost,
+        "events": Event,
+        "legal_bases": LegalBasis,
+        "impact_assessments": ImpactAssessment,
+        "citations": Citation,
+    }
+    if name == "deployments":
+        return Deployment.objects.published().order_by("id")
+    if name == "technologies":
+        # Every technology has a public page, used or not.
+        return Technology.objects.order_by("id")
+    if name == "deployment_technologies":
+        return Deployment.technologies.through.objects.filter(
+            deployment__in=published
+        ).order_by("deployment_id", "technology_id")
+    if name == "organisations":
+        used = Involvement.objects.filter(deployment__in=published).values("organisation_id")
+        return Organisation.objects.filter(pk__in=used).order_by("id")
+    if name == "sources":
+        # Only sources a published record uses: a source cited by a draft can reveal it.
+        used = Q()
+        for model in children.values():
+            if model is not Location:
+                used |= Q(pk__in=model.objects.filter(deployment__in=published).values("source_id"))
+        return Source.objects.filter(used).order_by("id")
+    return children[name].objects.filter(deployment__in=published).order_by("id")
+
+
+def table_rows(table: dictionary.Table) -> Iterator[list[str]]:
+    columns = table.columns
+    fields = [FIELD_FOR_COLUMN.get(c.name, c.name) for c in columns]
+    names = [c.name for c in columns]
+    precisions = {
+        c.name: c.name.removesuffix("_date") + "_precision"
+        for c in columns
+        if c.pattern == dictionary.DATE_PATTERN
+    }
+    text = [c.type == "string" for c in columns]
+    rows = table_queryset(table.name).values_list(*fields)
+    for values in rows.iterator(chunk_size=BATCH_SIZE):
+        row = dict(zip(names, values, strict=True))
+        out = []
+        for name, is_text in zip(names, text, strict=True):
+            if name in precisions:
+                value = dates.iso(row[name], row[precisions[name]])
+            else:
+                value = cell(row[name])
+            out.append(neutralise(value) if is_text else value)
+        yield out
+
+
+def write_register_zip(fileobj) -> None:
+    """The whole published register as related CSV tables and their datapackage.json."""
+    with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table in dictionary.TABLES:
+            info = zipfile.ZipInfo(table.filename, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with (
+                archive.open(info, "w") as raw,
+                io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
+            ):
+                writer = csv.writer(text, lineterminator="\r\n")
+                writer.writerow([c.name for c in table.columns])
+                writer.writerows(table_rows(table))
+        info = zipfile.ZipInfo("datapackage.json", date_time=ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        descriptor = dictionary.datapackage("", in_zip=True)
+        archive.writestr(info, json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+
+
+# When the data last changed ------------------------------------------------------------------
+
+
+def last_changed() -> dt.datetime | None:
+    """The latest edit anywhere in the register, from the edit history (one query).
+
+    Deployment.updated alone would miss a withdrawal (the record leaves the set) and edits to
+    its costs, sources or organisations, which do not touch the deployment's own row.
+    """
+    from django.apps import apps
+
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("deployments").get_models()
+        if model.__name__.startswith("Historical")
+        and any(f.name == "history_date" for f in model._meta.fields)
+    ]
+    if not tables:
+        return None
+    quote = connection.ops.quote_name
+    parts = " UNION ALL ".join(
+        f"SELECT MAX({quote('history_date')}) AS latest FROM {quote(t)}" for t in tables
+    )
+    with connection.cursor() as cursor:
+        # Table names come from the models, never from a request.
+        cursor.execute(f"SELECT MAX(latest) FROM ({parts}) AS changes")  # noqa: S608
+        (latest,) = cursor.fetchone()
+    if isinstance(latest, str):  # SQLite returns the raw text of an aggregate over a union
+        latest = dt.datetime.fromisoformat(latest)
+    if latest is not None and latest.tzinfo is None:
+        latest = latest.replace(tzinfo=dt.UTC)
+    return latest

@@ -7,6 +7,9 @@ many records a page shows (pinned in tests).
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
+
+from . import timeline
 
 from .models import (
     Citation,
@@ -49,6 +52,41 @@ def for_record_page(queryset):
         ),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
     )
+
+
+TIMELINE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "status",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+)
+EVENT_FIELDS = ("deployment_id", "kind", "date", "date_precision", "description")
+
+
+def timeline_for(queryset, **options) -> timeline.Timeline:
+    """The timeline of these deployments in three queries, as plain rows (no model objects),
+    so thousands of records stay cheap; past timeline's row limit it aggregates and the
+    events are not fetched at all."""
+    from .exports import technology_names
+
+    rows = list(queryset.values(*TIMELINE_FIELDS))
+    names = technology_names(queryset)
+    for row in rows:
+        row["technology_names"] = names.get(row["id"], [])
+    events: dict[int, list[dict]] = {}
+    max_rows = options.get("max_rows", 300)
+    if sum(max(len(row["technology_names"]), 1) for row in rows) <= max_rows:
+        labels = dict(Event.Kind.choices)
+        for event in Event.objects.filter(deployment__in=queryset.values("pk")).values(
+            *EVENT_FIELDS
+        ):
+            event["kind_label"] = labels[event["kind"]]
+            events.setdefault(event["deployment_id"], []).append(event)
+    return timeline.build(rows, events, today=timezone.localdate(), **options)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.urls import reverse
+
 from . import dates
 from .dates import Precision
 from .models import Deployment, Event
@@ -242,6 +244,13 @@ def _technology_names(deployment: Any) -> list[str]:
     return list(names)
 
 
+def _url(deployment: Any) -> str:
+    url = _call_or_get(deployment, "get_absolute_url", "url")
+    if url is None and _get(deployment, "slug"):
+        url = reverse("deployment_detail", args=[_get(deployment, "slug")])
+    return str(url or "")
+
+
 def _choice_label(choices: type, value: str, given: str | None) -> str:
     if given:
         return str(given)
@@ -314,7 +323,7 @@ def _record(deployment: Any, events: Iterable[Any]) -> _Record:
     return _Record(
         id=_get(deployment, "id"),
         title=str(_get(deployment, "title") or ""),
-        url=str(_call_or_get(deployment, "get_absolute_url", "url") or ""),
+        url=_url(deployment),
         status=status,
         status_label=_choice_label(
             Deployment.Status,
@@ -651,9 +660,10 @@ def build(
 ) -> Timeline:
     """Lay out deployments on a year axis (see the module docstring and Timeline).
 
-    deployments: model instances or dicts with id, title, url (or get_absolute_url()), status,
-    start_date, start_precision, end_date, end_precision, and technology_names (a list of
-    names) or technologies (names, objects with .name, or a prefetched manager).
+    deployments: model instances or dicts with id, title, url (or get_absolute_url(), or slug;
+    an empty url draws the row without a link), status, start_date, start_precision, end_date,
+    end_precision, and technology_names (a list of names) or technologies (names, objects with
+    .name, or a prefetched manager).
     events_by_deployment: deployment id -> events with kind, date, date_precision, description
     and optionally kind_label (or get_kind_display()).
     Past max_rows rows (a deployment counts once per technology group it appears in) the

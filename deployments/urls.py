@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import api, views
+from . import admin_import, api, feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +17,10 @@ urlpatterns = [
     path("deployments.json", api.deployments_json, name="export_json"),
     path("deployments/<slug:slug>.json", api.deployment_json, name="deployment_json"),
     path("data/", api.data_page, name="data"),
+    path("data/datapackage.json", api.datapackage_json, name="datapackage"),
+    path("data/register.zip", api.register_zip, name="register_zip"),
+    path("feeds/deployments.atom", feeds.deployments_feed, name="feed_deployments"),
+    # Staff only (bulk import). Not under /admin/: the admin's catch-all URL, included first in
+    # transparency/urls.py, would answer it.
+    path("data/import/", include(admin_import.urlpatterns)),
 ]

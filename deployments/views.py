@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django_countries import countries
 
-from . import charts, exports, facets, filters, querystrings, records
+from . import charts, exports, facets, filters, querystrings, records, timeline
 from .models import Deployment, Involvement, LegalBasis, Organisation, Technology
 
 
@@ -28,6 +29,13 @@ def deployment_detail(request, slug):
         "deployment": deployment,
         "cited": records.cite(deployment),
         "changes": records.public_change_log(deployment),
+        "mini_timeline": timeline.build(
+            [deployment],
+            {deployment.pk: deployment.events.all()},
+            today=timezone.localdate(),
+            group_by_technology=False,
+            dom_id="mini",
+        ),
     }
     return render(request, "deployments/deployment_detail.html", context)
 
@@ -41,6 +49,9 @@ def organisation_detail(request, slug):
         "organisation": organisation,
         "deployments": deployments,
         "spend": records.spend_by_currency(published),
+        "mini_timeline": records.timeline_for(
+            published.distinct(), group_by_technology=False, dom_id="mini"
+        ),
     }
     return render(request, "deployments/organisation_detail.html", context)
 
@@ -52,6 +63,7 @@ def technology_detail(request, slug):
         "technology": technology,
         "deployments": records.for_listing(published.order_by("-start_date", "title")),
         "spend": records.spend_by_currency(published),
+        "mini_timeline": records.timeline_for(published, group_by_technology=False, dom_id="mini"),
     }
     return render(request, "deployments/technology_detail.html", context)
 

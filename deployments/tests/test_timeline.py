@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from deployments import timeline
+from deployments.models import Deployment, Event
 
 D = dt.date
 TODAY = D(2025, 6, 15)
@@ -269,6 +270,33 @@ def test_it_reads_objects_with_model_style_methods():
     assert span.events[0].kind_label == "Expanded"
 
 
+def test_it_reads_unsaved_model_instances_without_the_database():
+    record = Deployment(
+        id=3,
+        title="Synthetic deployment A",
+        slug="synthetic-deployment-a",
+        status=Deployment.Status.ACTIVE,
+        start_date=D(2021, 1, 1),
+        start_precision="year",
+    )
+    record.technology_names = ["Synthetic technology"]  # as a view would annotate it
+    ruling = Event(kind=Event.Kind.RULING, date=D(2022, 4, 1), date_precision="month")
+    span = only_span(timeline.build([record], {3: [ruling]}, today=TODAY))
+
+    assert span.url == "/deployments/synthetic-deployment-a/"
+    assert (span.status_label, span.end_text, span.ongoing) == ("Active", "ongoing", True)
+    assert span.events[0].text == "Ruling, April 2022"
+
+
+def test_it_links_a_row_by_its_slug_when_given_no_url():
+    a = deployment("A", start=D(2020, 1, 1), start_precision="year")
+    del a["url"]
+    a["slug"] = "synthetic-deployment-a"
+    span = only_span(timeline.build([a], today=TODAY))
+
+    assert span.url == "/deployments/synthetic-deployment-a/"
+
+
 # Aggregate ---------------------------------------------------------------------------------
 
 
@@ -473,6 +501,33 @@ def test_it_renders_a_compact_key_for_mini_timelines():
     assert "Timeline as a table" in html
     assert 'id="mini-hatch"' in html and 'fill="url(#mini-hatch)"' in html
     assert "tl-group-name" not in html  # one row, no technology heading
+
+
+def test_it_draws_a_row_without_a_link_when_it_has_no_url():
+    a = {**deployment("A", start=D(2020, 1, 1), start_precision="year"), "url": ""}
+    result = timeline.build([a], today=TODAY, group_by_technology=False)
+    html = render_to_string(
+        "deployments/includes/_timeline.html", {"timeline": result, "compact": True}
+    )
+    elements = _Elements(html)
+
+    assert elements.with_class("tl-row") == []
+    assert len(elements.with_class("tl-row-static")) == 1
+    assert [tag for tag, _attrs in elements.found if tag == "a"] == []
+
+
+def test_it_uses_the_heading_level_asked_for_and_no_other():
+    deployments, events = _mixed_example()
+    result = timeline.build(deployments, events, today=TODAY)
+
+    def heading(level: str) -> str:
+        html = render_to_string(
+            "deployments/includes/_timeline.html",
+            {"timeline": result, "timeline_heading": level},
+        )
+        return re.search(r'<(\w+) class="tl-group-name"', html).group(1)
+
+    assert (heading("h2"), heading(""), heading("script")) == ("h2", "h3", "h3")
 
 
 def test_it_renders_aggregate_counts_as_text_and_as_a_table():

@@ -105,17 +105,22 @@
         return L.divIcon({className: "map-cluster", html: wrapper, iconSize: [size, size]});
     }
 
-    // Draw a FeatureCollection's features. Each feature gets exactly one focusable mark (so
-    // the number of marks is the number of features), plus its shape when it is not a point.
-    function draw(map, features, options) {
-        const shapes = L.featureGroup().addTo(map);
-        const areas = L.featureGroup().addTo(map);
+    const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+    // Layers for a FeatureCollection's features. Each feature gets exactly one focusable mark
+    // (so the number of marks is the number of features), plus its shape when it is not a
+    // point. The caller sets the view first and then adds them (addTo), so clusters are made
+    // once at the final zoom instead of animating from the default view.
+    function draw(features, options) {
+        const shapes = L.featureGroup();
+        const areas = L.featureGroup();
         const clusters = L.markerClusterGroup({
             iconCreateFunction: clusterIcon,
             showCoverageOnHover: false,
             maxClusterRadius: 50,
             chunkedLoading: true,
-        }).addTo(map);
+            animate: !reducedMotion,
+        });
         const marks = new Map();
         const bounds = L.latLngBounds([]);
         const records = new Set();
@@ -160,6 +165,10 @@
             records.add(props.slug || props.id);
         });
         return {shapes, areas, clusters, marks, bounds, records};
+    }
+
+    function addTo(map, drawn) {
+        [drawn.shapes, drawn.areas, drawn.clusters].forEach((layer) => layer.addTo(map));
     }
 
     // Zoom to one mark (out of its cluster if need be), open its popup and move focus into it.
@@ -214,6 +223,9 @@
         const map = L.map(container, {
             minZoom: config.MIN_ZOOM || 1,
             maxZoom: config.MAX_ZOOM || 18,
+            zoomAnimation: !reducedMotion,
+            fadeAnimation: !reducedMotion,
+            markerZoomAnimation: !reducedMotion,
             // The page scrolls under the wheel until the reader clicks or tabs into the map.
             scrollWheelZoom: false,
             worldCopyJump: true,
@@ -319,7 +331,7 @@
                 return response.json();
             })
             .then(function (collection) {
-                const drawn = draw(map, collection.features, {
+                const drawn = draw(collection.features, {
                     linkRecords: true,
                     recordUrl: container.dataset.recordUrl,
                 });
@@ -327,6 +339,7 @@
                 if (!bbox) {
                     fit(map, drawn.bounds, 11);
                 }
+                addTo(map, drawn);
                 linkTable(map, drawn);
                 const places = drawn.marks.size;
                 const records = drawn.records.size;
@@ -357,11 +370,12 @@
         if (L.Browser.mobile) {
             map.dragging.disable();
         }
-        const drawn = draw(map, JSON.parse(data.textContent).features, {
+        const drawn = draw(JSON.parse(data.textContent).features, {
             linkRecords: container.dataset.link === "true",
             recordUrl: container.dataset.recordUrl,
         });
         fit(map, drawn.bounds, 9);
+        addTo(map, drawn);
         container.dataset.state = "ready";
     }
 
