@@ -57,7 +57,9 @@ class TechnologyAdmin(HistoryAdmin):
         return {"slug": ["name"]} if obj is None else {}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(deployment_count=Count("deployments"))
+        # distinct: the changelist's filter joins deployments again, which would multiply it.
+        deployments = Count("deployments", distinct=True)
+        return super().get_queryset(request).annotate(deployment_count=deployments)
 
     @admin.display(description="deployments", ordering="deployment_count")
     def deployment_count(self, obj):
@@ -105,7 +107,7 @@ class SourceAdmin(HistoryAdmin):
 
 
 # Tabular rows stay one line high; a full-size textarea would make each row a screen tall.
-SMALL_TEXTAREAS = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+SMALL_TEXTAREAS = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
 
 
 class LocationInline(admin.StackedInline):
@@ -231,6 +233,10 @@ class DeploymentAdmin(HistoryAdmin):
     def technology_names(self, obj):
         return ", ".join(technology.name for technology in obj.technologies.all())
 
+    def view_on_site(self, obj):
+        # Only published records have a public page; a draft's link would be a 404.
+        return obj.get_absolute_url() if obj.is_public else None
+
     def has_publish_permission(self, request):
         return request.user.has_perm("deployments.publish_deployment")
 
@@ -287,17 +293,21 @@ class DeploymentAdmin(HistoryAdmin):
 
     @admin.action(description="Withdraw selected deployments", permissions=["publish"])
     def withdraw(self, request, queryset):
+        not_public = queryset.exclude(publication=Publication.PUBLISHED).count()
+        if not_public:
+            self.message_user(
+                request,
+                f"{not_public} selected deployment(s) were not published: nothing to withdraw.",
+                messages.WARNING,
+            )
         withdrawn = 0
         for deployment in queryset.filter(publication=Publication.PUBLISHED):
             deployment.publication = Publication.WITHDRAWN
             deployment.save()
             self.log_change(request, deployment, "Withdrawn.")
             withdrawn += 1
-        self.message_user(
-            request,
-            f"Withdrew {withdrawn} deployment(s); only published ones can be withdrawn.",
-            messages.SUCCESS if withdrawn else messages.WARNING,
-        )
+        if withdrawn:
+            self.message_user(request, f"Withdrew {withdrawn} deployment(s).", messages.SUCCESS)
 
     def render_history_view(self, request, template, context, **kwargs):
         # The deployment's own history holds only its own fields; its locations, costs,

@@ -153,9 +153,7 @@ def citation_line(request, deployment) -> str:
 @require_safe
 def deployment_json(request, slug):
     # Drafts, records in review and withdrawn ones do not exist for the public: plain 404.
-    deployment = (
-        records.for_record_page(Deployment.objects.published()).filter(slug=slug).first()
-    )
+    deployment = records.for_record_page(Deployment.objects.published()).filter(slug=slug).first()
     if deployment is None:
         return _json_error(
             [{"parameter": "slug", "message": "No published deployment has this slug."}], 404
@@ -212,5 +210,6 @@ def data_page(request):
         "published": Deployment.objects.published().count(),
         "escape_example": exports.join_multi(["Smith; Jones Ltd", "Synthetic Devices"]),
         "base": _base_url(request).rstrip("/"),
+        "page_size": PAGE_SIZE,
     }
     return render(request, "deployments/data.html", context)

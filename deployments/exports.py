@@ -634,9 +634,9 @@ def table_queryset(name: str):
         # Every technology has a public page, used or not.
         return Technology.objects.order_by("id")
     if name == "deployment_technologies":
-        return Deployment.technologies.through.objects.filter(
-            deployment__in=published
-        ).order_by("deployment_id", "technology_id")
+        return Deployment.technologies.through.objects.filter(deployment__in=published).order_by(
+            "deployment_id", "technology_id"
+        )
     if name == "organisations":
         used = Involvement.objects.filter(deployment__in=published).values("organisation_id")
         return Organisation.objects.filter(pk__in=used).order_by("id")
@@ -712,11 +712,12 @@ def last_changed() -> dt.datetime | None:
     if not tables:
         return None
     quote = connection.ops.quote_name
+    # Table names come from the models, never from a request.
     parts = " UNION ALL ".join(
-        f"SELECT MAX({quote('history_date')}) AS latest FROM {quote(t)}" for t in tables
+        f"SELECT MAX({quote('history_date')}) AS latest FROM {quote(t)}"  # noqa: S608
+        for t in tables
     )
     with connection.cursor() as cursor:
-        # Table names come from the models, never from a request.
         cursor.execute(f"SELECT MAX(latest) FROM ({parts}) AS changes")  # noqa: S608
         (latest,) = cursor.fetchone()
     if isinstance(latest, str):  # SQLite returns the raw text of an aggregate over a union

@@ -323,16 +323,16 @@ class DeploymentFilter(django_filters.FilterSet):
     def error_list(self) -> list[tuple[str, str]]:
         """[(parameter, message)] for the 400 page and JSON errors."""
         return [
-            (name, message)
-            for name, messages in self.form.errors.items()
-            for message in messages
+            (name, message) for name, messages in self.form.errors.items() for message in messages
         ]
 
 
 def _is_empty(value) -> bool:
     # Multiple-choice values are lists or querysets; `not qs` would run a query.
-    return isinstance(value, list | tuple) and not value or (
-        hasattr(value, "exists") and not len(value)
+    return (
+        isinstance(value, list | tuple)
+        and not value
+        or (hasattr(value, "exists") and not len(value))
     )
 
 
@@ -345,4 +345,3 @@ def filtered(params, *, queryset=None) -> DeploymentFilter:
     if queryset is None:
         queryset = Deployment.objects.published()
     return DeploymentFilter(params, queryset=queryset)
-

@@ -47,9 +47,7 @@ def for_record_page(queryset):
         Prefetch("costs", queryset=Cost.objects.select_related("source")),
         Prefetch("events", queryset=Event.objects.select_related("source")),
         Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("source")),
-        Prefetch(
-            "impact_assessments", queryset=ImpactAssessment.objects.select_related("source")
-        ),
+        Prefetch("impact_assessments", queryset=ImpactAssessment.objects.select_related("source")),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
     )
 
@@ -132,9 +130,7 @@ def cite(deployment) -> Cited:
 def headline_figures(published) -> dict:
     return {
         "deployments": published.count(),
-        "organisations": Organisation.objects.filter(
-            involvements__deployment__in=published
-        )
+        "organisations": Organisation.objects.filter(involvements__deployment__in=published)
         .distinct()
         .count(),
         "spend": spend_by_currency(published),

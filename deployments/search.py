@@ -21,9 +21,7 @@ def document_for(deployment) -> str:
         deployment.affected_groups,
         deployment.data_sharing,
     ]
-    parts += [
-        i.organisation.name for i in deployment.involvements.select_related("organisation")
-    ]
+    parts += [i.organisation.name for i in deployment.involvements.select_related("organisation")]
     for source in deployment.all_sources():
         parts += [source.title, source.publisher]
     return "\n".join(p for p in parts if p)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_countries import countries
@@ -14,6 +15,7 @@ def home(request):
         "figures": records.headline_figures(published),
         "by_year": charts.deployments_by_year(published),
         "spend_by_year": charts.spend_by_year(published),
+        "geojson": exports.geojson(published),
         "latest_published": records.for_listing(published.order_by("-published_at")[:6]),
         "latest_updated": records.for_listing(published.order_by("-updated")[:6]),
     }
@@ -29,6 +31,7 @@ def deployment_detail(request, slug):
         "deployment": deployment,
         "cited": records.cite(deployment),
         "changes": records.public_change_log(deployment),
+        "geojson": exports.geojson(Deployment.objects.filter(pk=deployment.pk)),
         "mini_timeline": timeline.build(
             [deployment],
             {deployment.pk: deployment.events.all()},
@@ -43,15 +46,16 @@ def deployment_detail(request, slug):
 def organisation_detail(request, slug):
     # An organisation known only from drafts is not public yet.
     organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
-    published = Deployment.objects.published().filter(involvements__organisation=organisation)
-    deployments = records.for_listing(published.distinct().order_by("-start_date", "title"))
+    # EXISTS rather than a join: an organisation with two roles in one deployment is one row.
+    involved = Involvement.objects.filter(deployment=OuterRef("pk"), organisation=organisation)
+    published = Deployment.objects.published().filter(Exists(involved))
+    deployments = records.for_listing(published.order_by("-start_date", "title"))
     context = {
         "organisation": organisation,
         "deployments": deployments,
         "spend": records.spend_by_currency(published),
-        "mini_timeline": records.timeline_for(
-            published.distinct(), group_by_technology=False, dom_id="mini"
-        ),
+        "mini_timeline": records.timeline_for(published, group_by_technology=False, dom_id="mini"),
+        "geojson": exports.geojson(published),
     }
     return render(request, "deployments/organisation_detail.html", context)
 
@@ -64,6 +68,7 @@ def technology_detail(request, slug):
         "deployments": records.for_listing(published.order_by("-start_date", "title")),
         "spend": records.spend_by_currency(published),
         "mini_timeline": records.timeline_for(published, group_by_technology=False, dom_id="mini"),
+        "geojson": exports.geojson(published),
     }
     return render(request, "deployments/technology_detail.html", context)
 
@@ -148,7 +153,10 @@ def deployment_list(request):
     number = filterset.form.cleaned_data.get("page") or 1
     if number > max(paginator.num_pages, 1):
         problem = f"There is no page {number}: the last is {paginator.num_pages}."
-        context = {"errors": [("page", problem)], "reset": querystrings.without(request.GET, "page")}
+        context = {
+            "errors": [("page", problem)],
+            "reset": querystrings.without(request.GET, "page"),
+        }
         return render(request, "deployments/bad_request.html", context, status=400)
     page = paginator.page(number)
     context = _explore_context(request, filterset, "deployment_list")

@@ -245,6 +245,15 @@ def test_it_prefills_the_slug_on_add_and_freezes_it_once_published(admin_client)
     assert "slug" not in admin_client.get(change_url(published)).context["adminform"].form.fields
 
 
+def test_it_links_to_the_public_page_only_once_published(admin_client):
+    draft = make_deployment()
+    published = make_deployment(publication="published")
+
+    assert not admin_client.get(change_url(draft)).context["has_absolute_url"]
+    page = admin_client.get(change_url(published))
+    assert page.context["absolute_url"] == published.get_absolute_url()
+
+
 def test_it_lists_deployments_with_their_columns_without_a_query_per_row(admin_client):
     make_deployment(
         title="Synthetic first", start_date=dt.date(2023, 5, 1), start_precision="month"
@@ -305,6 +314,20 @@ def test_it_lists_and_searches_the_shared_records(admin_client, model):
 
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+def test_it_counts_a_technologys_deployments_once_when_the_list_is_filtered(admin_client):
+    counted = make_technology(name="Synthetic counted")
+    for _ in range(2):
+        make_deployment(publication="published").technologies.add(counted)
+
+    response = admin_client.get(
+        "/admin/deployments/technology/",
+        {"deployments__publication__exact": "published", "q": "counted"},
+    )
+
+    [row] = response.context["cl"].result_list
+    assert row.deployment_count == 2
 
 
 def test_it_records_each_edit_and_shows_the_history_page(admin_client, admin_user):

@@ -107,15 +107,22 @@ def _grow(n: int, cast) -> None:
     """Add n published deployments shaped like the cast, so query counts can be compared."""
     for i in range(n):
         d = Deployment.objects.create(
-            title=f"Synthetic bulk {i}", slug=f"synthetic-bulk-{i}", summary="Synthetic.",
-            publication="published", status="active", start_date=dt.date(2020, 1, 1),
+            title=f"Synthetic bulk {i}",
+            slug=f"synthetic-bulk-{i}",
+            summary="Synthetic.",
+            publication="published",
+            status="active",
+            start_date=dt.date(2020, 1, 1),
             start_precision=Precision.YEAR,
         )
         d.technologies.set([cast.anpr, cast.face])
         Citation.objects.create(deployment=d, source=cast.source)
         Involvement.objects.create(deployment=d, organisation=cast.police, role="operator")
         Location.objects.create(
-            deployment=d, name="Synthetic spot", country="GB", precision="exact",
+            deployment=d,
+            name="Synthetic spot",
+            country="GB",
+            precision="exact",
             geometry=point(-1 + i / 1000, 52),
         )
 
@@ -149,8 +156,12 @@ def _grow_more(cast, n):
     existing = Deployment.objects.count()
     for i in range(existing, existing + n):
         d = Deployment.objects.create(
-            title=f"Synthetic more {i}", slug=f"synthetic-more-{i}", summary="Synthetic.",
-            publication="published", status="trial", start_date=dt.date(2019, 1, 1),
+            title=f"Synthetic more {i}",
+            slug=f"synthetic-more-{i}",
+            summary="Synthetic.",
+            publication="published",
+            status="trial",
+            start_date=dt.date(2019, 1, 1),
             start_precision=Precision.YEAR,
         )
         d.technologies.set([cast.anpr])

@@ -77,7 +77,10 @@ def test_it_refuses_an_amount_missing_unless_not_disclosed():
 
 def test_it_refuses_a_currency_that_is_not_iso_4217_shaped():
     cost = Cost(
-        deployment=make_deployment(), source=make_source(), amount=1, currency="pounds",
+        deployment=make_deployment(),
+        source=make_source(),
+        amount=1,
+        currency="pounds",
         covers="budget",
     )
     assert "ISO 4217" in " ".join(_errors(cost)["currency"])
@@ -114,7 +117,9 @@ def test_a_source_may_have_no_url():
 )
 def test_it_refuses_an_invalid_geometry(geometry, message):
     location = Location(
-        deployment=make_deployment(), name="Synthetic site", precision="approximate",
+        deployment=make_deployment(),
+        name="Synthetic site",
+        precision="approximate",
         geometry=geometry,
     )
     assert message in " ".join(_errors(location)["geometry"])
@@ -144,7 +149,9 @@ def test_it_needs_an_event_date_at_least_to_the_year():
 
 def test_it_needs_a_named_instrument_unless_none_is_stated():
     basis = LegalBasis(
-        deployment=make_deployment(), source=make_source(), instrument_type="statute",
+        deployment=make_deployment(),
+        source=make_source(),
+        instrument_type="statute",
         status="asserted",
     )
     assert "none stated" in _errors(basis)["instrument"][0]

@@ -28,7 +28,9 @@ def point(lon: float, lat: float) -> dict:
 
 def _record(slug, title, tech, locations=()):
     record = Deployment.objects.create(
-        title=title, slug=slug, summary="Synthetic record for a browser test.",
+        title=title,
+        slug=slug,
+        summary="Synthetic record for a browser test.",
         publication="published",
     )
     record.technologies.add(tech)
@@ -46,15 +48,24 @@ def records():
     uk = [[[-6.0, 50.0], [2.0, 50.0], [2.0, 58.0], [-6.0, 58.0], [-6.0, 50.0]]]
     _record("london", "Synthetic London cameras", anpr, [("London", "exact", point(-0.13, 51.51))])
     _record(
-        "manchester", "Synthetic Manchester network", anpr,
+        "manchester",
+        "Synthetic Manchester network",
+        anpr,
         [("Greater Manchester", "city", point(-2.24, 53.48))],
     )
     _record(
-        "national", "Synthetic national database", anpr,
+        "national",
+        "Synthetic national database",
+        anpr,
         [("United Kingdom", "national", {"type": "Polygon", "coordinates": uk})],
     )
     _record("unlocated", "Synthetic unlocated scheme", anpr)
-    _record("cardiff", "Synthetic Cardiff vans", face, [("Near Cardiff", "approximate", point(-3.18, 51.48))])
+    _record(
+        "cardiff",
+        "Synthetic Cardiff vans",
+        face,
+        [("Near Cardiff", "approximate", point(-3.18, 51.48))],
+    )
     _record("paris", "Synthetic Paris pilot", face, [("Paris", "exact", point(2.35, 48.86))])
 
 
@@ -75,9 +86,11 @@ def test_it_shows_the_same_records_on_the_map_as_on_the_list(page: Page, records
     page.get_by_label("Synthetic ANPR").check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"technology=anpr"))
-    listed = set(page.locator(".deployment-card h3 a").evaluate_all(
-        "(links) => links.map((a) => a.pathname.split('/')[2])"
-    ))
+    listed = set(
+        page.locator(".deployment-card h3 a").evaluate_all(
+            "(links) => links.map((a) => a.pathname.split('/')[2])"
+        )
+    )
     assert listed == {"london", "manchester", "national", "unlocated"}
     assert result_count(page) == 4
 
@@ -125,7 +138,9 @@ def test_it_narrows_the_list_to_the_area_searched(page: Page, records):
 def test_it_opens_a_popup_that_links_to_the_record(page: Page, records):
     page.goto("/deployments/map/?technology=face")
     page.wait_for_selector(READY)
-    page.get_by_role("button", name="Synthetic Paris pilot: Paris (Exact site)").click()
+    page.locator("#register-map").get_by_role(
+        "button", name="Synthetic Paris pilot: Paris (Exact site)"
+    ).click()
     link = page.locator(".leaflet-popup-content").get_by_role("link", name="Synthetic Paris pilot")
     expect(link).to_be_visible()
     link.click()
@@ -137,14 +152,18 @@ def test_it_reaches_marks_and_records_by_keyboard(page: Page, records):
     page.goto("/deployments/map/?technology=face")
     page.wait_for_selector(READY)
     # An approximate location is a circle, not a pin, but still a focusable mark.
-    mark = page.get_by_role("button", name="Synthetic Cardiff vans: Near Cardiff (Approximate)")
+    mark = page.locator("#register-map").get_by_role(
+        "button", name="Synthetic Cardiff vans: Near Cardiff (Approximate)"
+    )
     assert "map-mark--approximate" in mark.get_attribute("class")
     mark.focus()
     page.keyboard.press("Enter")
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Near Cardiff · Approximate")
 
     # The table's "Show on map" opens the popup and moves focus to the record's link.
-    page.get_by_role("button", name="Show Synthetic Paris pilot: Paris (Exact site) on the map").click()
+    page.get_by_role(
+        "button", name="Show Synthetic Paris pilot: Paris (Exact site) on the map"
+    ).click()
     focused = page.locator(".leaflet-popup-content a:focus")
     expect(focused).to_have_text("Synthetic Paris pilot")
     page.keyboard.press("Enter")
@@ -157,9 +176,10 @@ def test_it_draws_imprecise_locations_as_areas_not_pins(page: Page, records):
     pins = page.locator(".leaflet-marker-pane img.leaflet-marker-icon")
     titles = pins.evaluate_all("(imgs) => imgs.map((img) => img.title)")
     assert all("(Exact site)" in title for title in titles)
-    expect(page.locator(".map-mark--city")).to_have_count(1)
+    expect(page.locator("#register-map .map-mark--city")).to_have_count(1)
     # The national record's own outline is drawn, labelled with its name.
-    expect(page.locator(".map-mark--national .map-mark-label")).to_have_text("United Kingdom")
+    label = page.locator("#register-map .map-mark--national .map-mark-label")
+    expect(label).to_have_text("United Kingdom")
     assert page.locator(".leaflet-overlay-pane path").count() >= 1
 
 
@@ -181,6 +201,8 @@ def test_it_has_no_serious_accessibility_violations(page: Page, records, axe):
     page.goto("/deployments/map/")
     page.wait_for_selector(READY)
     assert axe(page) == []
-    page.get_by_role("button", name="Show Synthetic London cameras: London (Exact site) on the map").click()
+    page.get_by_role(
+        "button", name="Show Synthetic London cameras: London (Exact site) on the map"
+    ).click()
     expect(page.locator(".leaflet-popup-content")).to_be_visible()
     assert axe(page) == []

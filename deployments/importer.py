@@ -1,0 +1,1062 @@
+"""Bulk import of the register's own formats: the CSV export (/deployments.csv) or register.zip.
+
+One function, run(), does everything inside one transaction: it reads the file, checks and
+writes every row, and rolls the whole transaction back when any row has a problem or when it
+is only a preview. A preview is therefore exactly what the real import would do, checked by
+the same model validation and database constraints, and nothing is ever half-written.
+
+Why not django-import-export: it maps one file to one model, while a register.zip is twelve
+related tables whose ids must be remapped together (a source reused by URL, an organisation by
+name) in one all-or-nothing transaction, and the export's own cell rules (dates only as precise
+as known, "; "-joined lists with escapes, formula-neutralised text) need reversing exactly for a
+lossless round trip. Doing that through its Resource/Widget hooks would be more code than this.
+
+Rules (also on the /data/ page):
+- Records are matched by slug, the stable key; when the slug cell is empty, by id. A match is
+  updated, anything else created. A created record keeps the file's id when it is free.
+- New records are drafts unless `publish` is asked for (editors only); an update keeps the
+  record's publication state, and a published record may only be changed by an editor.
+- Organisations are reused by name, technologies by slug or name, sources by URL (or by
+  publisher and title when they have none); only missing ones are created.
+- register.zip carries each record's full state: for every record in it, the rows of each table
+  present in the zip replace the record's current ones.
+- The CSV export carries a summary: it sets a record's own fields, technologies and
+  organisations; for new records also its sources (as general citations), headline cost and
+  first location. Existing records keep their costs, locations and sources.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from . import dates, dictionary
+from .exports import split_multi, unneutralise
+from .models import (
+    Citation,
+    Cost,
+    Deployment,
+    Event,
+    ImpactAssessment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+    Source,
+    Technology,
+)
+
+# A register of tens of thousands of records fits well under this; a file above it is almost
+# certainly not what was meant (or an attempt to exhaust the server).
+MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+CHANGE_REASON = "Imported from a file"
+
+FLAT_REQUIRED = ("title", "summary")
+# A deployment's own text fields; the CSV export has the first three, and a CSV may add the
+# others (register.zip's deployments.csv on its own is read this way too).
+OWN_FIELDS = [
+    "title",
+    "summary",
+    "status",
+    "description",
+    "planned_duration",
+    "scale",
+    "affected_groups",
+    "data_retention",
+    "data_sharing",
+    "visibility",
+]
+ENUM_FIELDS = {"status", "visibility"}
+FLAT_COLUMNS = {c.name for c in dictionary.EXPORT_COLUMNS} | set(OWN_FIELDS) | {"published_at"}
+# register.zip tables in the order they are written: referenced tables first.
+ZIP_ORDER = [
+    "technologies",
+    "organisations",
+    "sources",
+    "deployments",
+    "deployment_technologies",
+    "involvements",
+    "locations",
+    "costs",
+    "events",
+    "legal_bases",
+    "impact_assessments",
+    "citations",
+]
+CHILD_MODELS = {
+    "involvements": Involvement,
+    "locations": Location,
+    "costs": Cost,
+    "events": Event,
+    "legal_bases": LegalBasis,
+    "impact_assessments": ImpactAssessment,
+    "citations": Citation,
+}
+# A reference column and the table whose ids it holds.
+REFERENCES = {
+    "deployment_id": "deployments",
+    "technology_id": "technologies",
+    "organisation_id": "organisations",
+    "source_id": "sources",
+}
+
+
+@dataclass
+class Problem:
+    file: str
+    row: int | None  # as a spreadsheet numbers it: the header is row 1
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = [self.file]
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class Outcome:
+    """What happens to one record (a row of the deployments table)."""
+
+    row: int
+    action: str  # "create" or "update"
+    slug: str
+    title: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    file_kind: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (table, action) -> n
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> list[str]:
+        tables = dict.fromkeys(table for table, _action in self.counts)
+        lines = []
+        for table in tables:
+            parts = [
+                f"{self.counts[(table, a)]} {a}d"
+                for a in ("create", "update", "reuse")
+                if self.counts[(table, a)]
+            ]
+            lines.append(f"{table}: {', '.join(parts)}")
+        return lines
+
+
+class BadFile(Exception):
+    """The file as a whole cannot be read: nothing was looked at row by row."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Sheet:
+    name: str
+    header: list[str]
+    rows: list[tuple[int, dict]]  # (row number, {column: raw text})
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def read_sheet(data: bytes, name: str) -> Sheet:
+    """A CSV file's rows, or BadFile saying why it is not a UTF-8 CSV file."""
+    if b"\x00" in data[:65536]:
+        raise BadFile(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    "This is not a CSV text file (it contains "
+                    "binary data: a spreadsheet workbook, PDF or image?). Save it "
+                    "as “CSV UTF-8” and import that.",
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise BadFile(
+            [
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"The file is not UTF-8 text (byte "
+                    f"0x{data[error.start]:02x} on line {line}). Save it as "
+                    "“CSV UTF-8” and import it again.",
+                )
+            ]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not any(header):
+            raise BadFile(
+                [
+                    Problem(
+                        name, None, None, "The file is empty: the first row must name the columns."
+                    )
+                ]
+            )
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue  # spreadsheets leave blank rows at the end
+            if len(cells) != len(header):
+                raise BadFile(
+                    [
+                        Problem(
+                            name,
+                            number,
+                            None,
+                            f"This row has {len(cells)} cells "
+                            f"but the header has {len(header)} columns.",
+                        )
+                    ]
+                )
+            rows.append((number, dict(zip(header, cells, strict=True))))
+    except csv.Error as error:
+        raise BadFile(
+            [
+                Problem(
+                    name,
+                    reader.line_num,
+                    None,
+                    f"This is not valid CSV near line {reader.line_num}: {error}.",
+                )
+            ]
+        ) from None
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise BadFile([Problem(name, 1, c, "This column appears twice.") for c in duplicates])
+    return Sheet(name, header, rows)
+
+
+def read_upload(data: bytes, name: str) -> tuple[str, dict[str, Sheet], list[str]]:
+    """("csv" or "zip", {table: Sheet}, warnings) or BadFile."""
+    if len(data) > MAX_BYTES:
+        raise BadFile(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"The file is {len(data) / 1e6:.1f} MB; the "
+                    f"limit is {MAX_BYTES / 1e6:.0f} MB. Split it into smaller files.",
+                )
+            ]
+        )
+    warnings = []
+    if not data.startswith(b"PK\x03\x04"):
+        if name.lower().endswith(".zip"):
+            raise BadFile([Problem(name, None, None, "This is not a zip file.")])
+        sheet = read_sheet(data, name)
+        _check_columns(sheet, FLAT_COLUMNS, FLAT_REQUIRED, warnings)
+        return "csv", {"export": sheet}, warnings
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise BadFile([Problem(name, None, None, "This zip file is damaged.")]) from None
+    with archive:
+        names = set(archive.namelist())
+        if "deployments.csv" not in names:
+            hint = (
+                "This is a spreadsheet workbook, not CSV: save each sheet as “CSV UTF-8”. "
+                if "[Content_Types].xml" in names or "mimetype" in names
+                else ""
+            )
+            raise BadFile(
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        hint + "A register zip must hold "
+                        "deployments.csv (and the related tables of register.zip).",
+                    )
+                ]
+            )
+        if sum(info.file_size for info in archive.infolist()) > MAX_BYTES:
+            raise BadFile(
+                [
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        f"Unzipped, the files are more than "
+                        f"{MAX_BYTES / 1e6:.0f} MB. Split it into smaller files.",
+                    )
+                ]
+            )
+        sheets = {}
+        for table in dictionary.TABLES:
+            if table.filename in names:
+                sheet = read_sheet(archive.read(table.filename), table.filename)
+                columns = {c.name for c in table.columns}
+                _check_columns(sheet, columns, _required(table), warnings)
+                sheets[table.name] = sheet
+        known = {t.filename for t in dictionary.TABLES} | {"datapackage.json"}
+        warnings += [
+            f"{n} is not part of the format and was ignored."
+            for n in sorted(names - known)
+            if not n.endswith("/")
+        ]
+    return "zip", sheets, warnings
+
+
+def _required(table) -> tuple[str, ...]:
+    # Derived columns (a location's point) are recomputed, so a file may leave them out.
+    optional = {"longitude", "latitude", "last_updated", "published_at"}
+    return tuple(c.name for c in table.columns if c.required and c.name not in optional)
+
+
+def _check_columns(sheet: Sheet, known: set[str], required, warnings: list[str]) -> None:
+    missing = [c for c in required if c not in sheet.header]
+    if missing:
+        raise BadFile(
+            [Problem(sheet.name, 1, c, "This required column is missing.") for c in missing]
+        )
+    warnings += [
+        f"{sheet.name}: column {c} is not part of the format and was ignored."
+        for c in sheet.header
+        if c not in known
+    ]
+
+
+# Cells ---------------------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def text(row: dict, column: str) -> str:
+    """A text cell as exported (formula neutralising removed), or "" when absent."""
+    return unneutralise(row.get(column, ""))
+
+
+def code(row: dict, column: str) -> str:
+    """A key, code or number cell: no neutralising, no surrounding spaces."""
+    return unneutralise(row.get(column, "")).strip()
+
+
+def date_pair(row: dict, column: str, precision_column: str):
+    """(first day or None, precision) from "2024-10" and its precision cell, checked together."""
+    value, precision = code(row, column), code(row, precision_column)
+    if not value:
+        if precision not in ("", dates.Precision.UNKNOWN):
+            raise CellError(
+                column,
+                f"Empty, but {precision_column} says “{precision}”: give the "
+                "date or set the precision to unknown.",
+            )
+        return None, dates.Precision.UNKNOWN
+    try:
+        first, parsed = dates.parse(value)
+    except ValueError as error:
+        raise CellError(column, str(error)) from None
+    if precision and precision != parsed:
+        raise CellError(
+            precision_column,
+            f"“{precision}” does not match {column} “{value}”, which is precise to the {parsed}.",
+        )
+    return first, parsed
+
+
+def timestamp(row: dict, column: str) -> dt.datetime | None:
+    value = code(row, column)
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CellError(
+            column, f"“{value}” is not a time: use {dictionary.DATETIME_FORMAT}."
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def number(row: dict, column: str) -> Decimal | None:
+    value = code(row, column)
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        raise CellError(
+            column,
+            f"“{value}” is not a number: use a point for decimals and no "
+            "thousands separator, e.g. 80000.00.",
+        ) from None
+
+
+def integer_id(row: dict, column: str) -> int | None:
+    value = code(row, column)
+    if not value:
+        return None
+    if not value.isdigit():
+        raise CellError(column, f"“{value}” is not an id (a whole number).")
+    return int(value)
+
+
+def _field_errors(error: ValidationError, columns: dict[str, str]) -> list[tuple[str | None, str]]:
+    """A model's ValidationError as [(column, message)], naming the file's columns."""
+    pairs = []
+    for name, messages in error.message_dict.items():
+        column = None if name == NON_FIELD_ERRORS else columns.get(name, name)
+        pairs += [(column, message) for message in messages]
+    return pairs
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(self, report: Report, *, publish: bool, can_publish: bool, progress):
+        self.report = report
+        self.publish = publish
+        self.can_publish = can_publish
+        self.progress = progress or (lambda table, done, total: None)
+        # file id -> saved object, per table
+        self.saved: dict[str, dict[int, object]] = {t: {} for t in REFERENCES.values()}
+        self.outcomes: dict[int, Outcome] = {}  # file id (or row number) -> outcome
+        self.touched: list[tuple[Deployment, Outcome, dict]] = []
+        self.explicit_ids: set = set()  # models given ids from the file
+        self.created_sources: list[int] = []
+
+    # Shared helpers
+
+    def problem(
+        self,
+        sheet: str,
+        row: int | None,
+        column: str | None,
+        message: str,
+        outcome: Outcome | None = None,
+    ) -> None:
+        p = Problem(sheet, row, column, message)
+        self.report.problems.append(p)
+        if outcome is not None:
+            outcome.problems.append(p)
+
+    def save(
+        self, obj, sheet: str, row: int, columns: dict[str, str], outcome=None, exclude=()
+    ) -> bool:
+        """full_clean() and save() in a savepoint; problems are reported against the row."""
+        try:
+            obj.full_clean(exclude=list(exclude), validate_unique=True)
+        except ValidationError as error:
+            for column, message in _field_errors(error, columns):
+                self.problem(sheet, row, column, message, outcome)
+            return False
+        try:
+            with transaction.atomic():
+                obj._change_reason = CHANGE_REASON
+                obj.save()
+        except DatabaseError as error:
+            self.problem(sheet, row, None, f"The database refused this row: {error}", outcome)
+            return False
+        return True
+
+    def keep_id(self, obj, model, file_id: int | None) -> None:
+        """Give a new row the file's id when no row has it (so a restore keeps its ids)."""
+        if file_id is not None and not model.objects.filter(pk=file_id).exists():
+            obj.pk = file_id
+            self.explicit_ids.add(model)
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL does not move an id sequence past ids inserted explicitly; never lowers it."""
+        if connection.vendor != "postgresql":
+            return  # SQLite's AUTOINCREMENT follows explicit ids by itself
+        sql = (
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            "GREATEST(%s, nextval(pg_get_serial_sequence(%s, 'id'))))"
+        )
+        with connection.cursor() as cursor:
+            for model in self.explicit_ids:
+                table = model._meta.db_table
+                highest = model.objects.aggregate(highest=Max("id"))["highest"] or 1
+                cursor.execute(sql, [table, highest, table])
+
+    def unique_slug(self, model, base: str) -> str:
+        base = (slugify(base) or "record")[:180]
+        slug, n = base, 2
+        while model.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    # Reference data
+
+    def technology(self, name_or_slug: str) -> Technology | None:
+        return (
+            Technology.objects.filter(slug=name_or_slug).first()
+            or Technology.objects.filter(name__iexact=name_or_slug).first()
+        )
+
+    def organisation(self, name: str) -> tuple[Organisation, bool]:
+        """(organisation, created): reused by name, else created as a minimal record."""
+        found = (
+            Organisation.objects.filter(name=name).first()
+            or Organisation.objects.filter(name__iexact=name).first()
+        )
+        if found:
+            return found, False
+        organisation = Organisation(name=name, slug=self.unique_slug(Organisation, name))
+        organisation._change_reason = CHANGE_REASON
+        organisation.save()
+        self.report.counts[("organisations", "create")] += 1
+        return organisation, True
+
+    def source(self, label: str) -> tuple[Source, bool]:
+        """A source from a CSV cell: a URL, or "Publisher: Title"."""
+        if label.startswith(("http://", "https://")):
+            found = Source.objects.filter(url=label).order_by("id").first()
+            values = {
+                "url": label,
+                "title": label,
+                "publisher": urlparse(label).netloc or label,
+                "source_type": Source.Type.OTHER,
+            }
+        else:
+            publisher, _sep, title = label.partition(": ")
+            if not title:
+                publisher, title = "", label
+            found = Source.objects.filter(publisher=publisher, title=title).order_by("id").first()
+            values = {"publisher": publisher or "Unknown publisher", "title": title}
+        if found:
+            return found, False
+        source = Source(**values)
+        source._change_reason = CHANGE_REASON
+        source.save()
+        self.report.counts[("sources", "create")] += 1
+        return source, True
+
+    # Deployments (both formats)
+
+    def deployment(self, sheet: Sheet, number: int, row: dict, fields: list[str]):
+        """Match, fill and save one deployment row; returns (deployment or None, outcome)."""
+        slug, file_id = code(row, "slug"), None
+        outcome = Outcome(number, "create", slug, text(row, "title"))
+        try:
+            file_id = integer_id(row, "id")
+        except CellError as error:
+            self.problem(sheet.name, number, error.column, error.message, outcome)
+        existing = None
+        if slug:
+            existing = Deployment.objects.filter(slug=slug).first()
+        elif file_id is not None:
+            existing = Deployment.objects.filter(pk=file_id).first()
+        deployment = existing or Deployment(publication=Deployment.Publication.DRAFT)
+        if existing:
+            outcome.action, outcome.slug = "update", existing.slug
+            if existing.is_public and not self.can_publish:
+                self.problem(
+                    sheet.name,
+                    number,
+                    None,
+                    "This record is published: only an editor may change it by import.",
+                    outcome,
+                )
+        else:
+            self.keep_id(deployment, Deployment, file_id)
+            deployment.slug = slug or self.unique_slug(Deployment, text(row, "title"))
+            outcome.slug = deployment.slug
+        for name in fields:
+            if name in sheet.header:
+                value = code(row, name) if name in ENUM_FIELDS else text(row, name)
+                setattr(deployment, name, value)
+        for column, precision in (("start_date", "start_precision"), ("end_date", "end_precision")):
+            if column in sheet.header:
+                try:
+                    value, parsed = date_pair(row, column, precision)
+                except CellError as error:
+                    self.problem(sheet.name, number, error.column, error.message, outcome)
+                    continue
+                setattr(deployment, column, value)
+                setattr(deployment, precision, parsed)
+        times = {}
+        for column in ("published_at", "last_updated"):
+            try:
+                times[column] = timestamp(row, column)
+            except CellError as error:
+                self.problem(sheet.name, number, error.column, error.message, outcome)
+        if outcome.problems:
+            return None, outcome
+        saved = self.save(deployment, sheet.name, number, {}, outcome, exclude=["technologies"])
+        if not saved:
+            return None, outcome
+        self.report.counts[("deployments", outcome.action)] += 1
+        self.touched.append((deployment, outcome, {} if existing else times))
+        return deployment, outcome
+
+    def finish_deployments(self) -> None:
+        """Publish when asked, and keep a restored record's own timestamps."""
+        for deployment, outcome, times in self.touched:
+            if outcome.problems:
+                continue
+            if self.publish and not deployment.is_public:
+                problems = deployment.publication_problems()
+                if problems:
+                    self.problem(
+                        "deployments",
+                        outcome.row,
+                        None,
+                        "Cannot publish: " + " ".join(problems),
+                        outcome,
+                    )
+                    continue
+                deployment.publication = Deployment.Publication.PUBLISHED
+                deployment._change_reason = CHANGE_REASON
+                deployment.save()
+            restore = {}
+            if times.get("last_updated"):
+                restore["updated"] = times["last_updated"]
+            if times.get("published_at") and deployment.is_public:
+                restore["published_at"] = times["published_at"]
+            if restore:
+                Deployment.objects.filter(pk=deployment.pk).update(**restore)
+
+    # The CSV export format
+
+    def run_flat(self, sheet: Sheet) -> None:
+        total = len(sheet.rows)
+        seen: dict[str, int] = {}
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, total)
+            slug = code(row, "slug")
+            if slug and slug in seen:
+                self.problem(
+                    sheet.name,
+                    number,
+                    "slug",
+                    f"“{slug}” is also on row {seen[slug]}: one row per record.",
+                )
+                continue
+            seen[slug] = number
+            deployment, outcome = self.deployment(sheet, number, row, OWN_FIELDS)
+            self.report.outcomes.append(outcome)
+            if deployment is None:
+                continue
+            self.flat_relations(deployment, sheet, number, row, outcome)
+
+    def flat_relations(self, deployment, sheet, number, row, outcome) -> None:
+        if "technologies" in sheet.header:
+            technologies = []
+            for name in split_multi(text(row, "technologies")):
+                technology = self.technology(name)
+                if technology is None:
+                    known = ", ".join(Technology.objects.values_list("name", flat=True)[:30])
+                    self.problem(
+                        sheet.name,
+                        number,
+                        "technologies",
+                        f"Unknown technology “{name}”. Known technologies: {known}.",
+                        outcome,
+                    )
+                else:
+                    technologies.append(technology)
+            deployment.technologies.set(technologies)
+        roles = self.flat_roles(sheet, number, row, outcome)
+        if roles is not None:
+            deployment.involvements.all().delete()
+            for name, role in roles:
+                organisation, created = self.organisation(name)
+                if created:
+                    outcome.notes.append(f"New organisation “{name}”: complete it in the admin.")
+                Involvement.objects.get_or_create(
+                    deployment=deployment, organisation=organisation, role=role
+                )
+        if outcome.action == "create":
+            self.flat_new_record(deployment, sheet, number, row, outcome)
+        elif any(text(row, c) for c in ("sources", "cost_amount", "locations")):
+            outcome.notes.append(
+                "Existing record: its sources, costs and locations are kept "
+                "as they are (register.zip or the admin changes them)."
+            )
+
+    def flat_roles(self, sheet, number, row, outcome) -> list[tuple[str, str]] | None:
+        columns = ("operators", "suppliers", "other_organisations")
+        if not any(c in sheet.header for c in columns):
+            return None
+        roles = [(n, "operator") for n in split_multi(text(row, "operators"))]
+        roles += [(n, "supplier") for n in split_multi(text(row, "suppliers"))]
+        valid = dict(Involvement.Role.choices)
+        for item in split_multi(text(row, "other_organisations")):
+            name, _sep, role = item.rpartition(" (")
+            role = role.removesuffix(")")
+            if not name or role not in valid:
+                self.problem(
+                    sheet.name,
+                    number,
+                    "other_organisations",
+                    f"“{item}” should be “Name (role)” with a role among {', '.join(valid)}.",
+                    outcome,
+                )
+                continue
+            roles.append((name, role))
+        return roles
+
+    def flat_new_record(self, deployment, sheet, number, row, outcome) -> None:
+        """Sources, headline cost and first location of a record the CSV creates."""
+        sources = []
+        for label in split_multi(text(row, "sources")):
+            source, created = self.source(label)
+            if created:
+                outcome.notes.append(f"New source “{label}”: complete its title and publisher.")
+            if source not in sources:
+                sources.append(source)
+                Citation.objects.create(deployment=deployment, source=source)
+        cost_columns = ("cost_amount", "cost_currency", "cost_covers", "cost_qualifier")
+        if any(code(row, c) for c in cost_columns):
+            try:
+                amount = number(row, "cost_amount")
+            except CellError as error:
+                self.problem(sheet.name, number, error.column, error.message, outcome)
+                amount = None
+            if not sources:
+                self.problem(
+                    sheet.name,
+                    number,
+                    "cost_amount",
+                    "A cost needs a source: list it in the sources column.",
+                    outcome,
+                )
+            elif not outcome.problems:
+                qualifier = code(row, "cost_qualifier") or (
+                    Cost.Qualifier.EXACT if amount is not None else Cost.Qualifier.NOT_DISCLOSED
+                )
+                cost = Cost(
+                    deployment=deployment,
+                    source=sources[0],
+                    amount=amount,
+                    currency=code(row, "cost_currency"),
+                    covers=code(row, "cost_covers"),
+                    qualifier=qualifier,
+                )
+                self.save(
+                    cost,
+                    sheet.name,
+                    number,
+                    {f: f"cost_{f}" for f in ("amount", "currency", "covers", "qualifier")},
+                    outcome,
+                )
+        self.flat_location(deployment, sheet, number, row, outcome)
+        if text(row, "legal_basis"):
+            outcome.notes.append(
+                "legal_basis is not imported from the CSV (it has no source "
+                "or instrument type): add it in the admin or with register.zip."
+            )
+
+    def flat_location(self, deployment, sheet, number, row, outcome) -> None:
+        names = split_multi(text(row, "locations"))
+        try:
+            lat, lon = number(row, "latitude"), number(row, "longitude")
+        except CellError as error:
+            self.problem(sheet.name, number, error.column, error.message, outcome)
+            return
+        if not names:
+            if lat is not None or lon is not None:
+                self.problem(
+                    sheet.name, number, "locations", "A point needs a location name.", outcome
+                )
+            return
+        if len(names) > 1:
+            outcome.notes.append(
+                f"Only the first location, “{names[0]}”, is imported from the "
+                "CSV: add the others in the admin or with register.zip."
+            )
+        countries = split_multi(code(row, "countries"))
+        geometry = None
+        if lat is not None and lon is not None:
+            geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        location = Location(
+            deployment=deployment,
+            name=names[0],
+            geometry=geometry,
+            precision=code(row, "location_precision"),
+            country=countries[0] if len(countries) == 1 else "",
+        )
+        self.save(
+            location,
+            sheet.name,
+            number,
+            {
+                "name": "locations",
+                "precision": "location_precision",
+                "geometry": "latitude",
+                "country": "countries",
+            },
+            outcome,
+        )
+
+    # register.zip
+
+    def run_zip(self, sheets: dict[str, Sheet]) -> None:
+        for table in ZIP_ORDER:
+            if table in sheets:
+                getattr(self, f"zip_{table}", self.zip_children)(sheets[table], table)
+
+    def _ids(self, sheet: Sheet, number: int, row: dict) -> int | None:
+        try:
+            return integer_id(row, "id")
+        except CellError as error:
+            self.problem(sheet.name, number, error.column, error.message)
+            return None
+
+    def zip_technologies(self, sheet: Sheet, table: str) -> None:
+        for number, row in sheet.rows:
+            file_id = self._ids(sheet, number, row)
+            found = self.technology(code(row, "slug")) or self.technology(text(row, "name"))
+            action = "reuse"
+            if found is None:
+                found = Technology(
+                    slug=code(row, "slug"),
+                    name=text(row, "name"),
+                    description=text(row, "description"),
+                )
+                self.keep_id(found, Technology, file_id)
+                if not self.save(found, sheet.name, number, {}):
+                    continue
+                action = "create"
+            self.report.counts[(table, action)] += 1
+            self.saved[table][file_id] = found
+
+    def zip_organisations(self, sheet: Sheet, table: str) -> None:
+        for number, row in sheet.rows:
+            file_id = self._ids(sheet, number, row)
+            name = text(row, "name")
+            found = (
+                Organisation.objects.filter(name=name).first()
+                or Organisation.objects.filter(name__iexact=name).first()
+            )
+            action = "reuse"
+            if found is None:
+                slug = code(row, "slug")
+                if not slug or Organisation.objects.filter(slug=slug).exists():
+                    slug = self.unique_slug(Organisation, slug or name)
+                found = Organisation(
+                    name=name,
+                    slug=slug,
+                    kind=code(row, "kind"),
+                    country=code(row, "country"),
+                    website=code(row, "website"),
+                    description=text(row, "description"),
+                )
+                self.keep_id(found, Organisation, file_id)
+                if not self.save(found, sheet.name, number, {}):
+                    continue
+                action = "create"
+            self.report.counts[(table, action)] += 1
+            self.saved[table][file_id] = found
+
+    def zip_sources(self, sheet: Sheet, table: str) -> None:
+        for number, row in sheet.rows:
+            file_id = self._ids(sheet, number, row)
+            url = code(row, "url")
+            # Reuse what the register already had, never a row this file created: two rows
+            # of one file are two sources, even with one URL (the round trip keeps both).
+            existing = Source.objects.exclude(pk__in=self.created_sources).order_by("id")
+            if url:
+                found = existing.filter(url=url).first()
+            else:
+                found = existing.filter(
+                    url="", publisher=text(row, "publisher"), title=text(row, "title")
+                ).first()
+            action = "reuse"
+            if found is None:
+                try:
+                    published, precision = date_pair(row, "published", "published_precision")
+                except CellError as error:
+                    self.problem(sheet.name, number, error.column, error.message)
+                    continue
+                found = Source(
+                    title=text(row, "title"),
+                    publisher=text(row, "publisher"),
+                    source_type=code(row, "source_type"),
+                    url=url,
+                    archive_url=code(row, "archive_url"),
+                    published=published,
+                    published_precision=precision,
+                    accessed=code(row, "accessed") or None,
+                    notes=text(row, "notes"),
+                )
+                self.keep_id(found, Source, file_id)
+                if not self.save(found, sheet.name, number, {}):
+                    continue
+                self.created_sources.append(found.pk)
+                action = "create"
+            self.report.counts[(table, action)] += 1
+            self.saved[table][file_id] = found
+
+    def zip_deployments(self, sheet: Sheet, table: str) -> None:
+        own = OWN_FIELDS
+        total = len(sheet.rows)
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, total)
+            deployment, outcome = self.deployment(sheet, number, row, own)
+            self.report.outcomes.append(outcome)
+            if deployment is not None:
+                self.saved[table][self._ids(sheet, number, row) or -number] = deployment
+
+    def _reference(self, sheet, number, row, column):
+        """The saved object a reference cell names, or CellError."""
+        file_id = integer_id(row, column)
+        if file_id is None:
+            return None
+        target = REFERENCES[column]
+        found = self.saved[target].get(file_id)
+        if found is None:
+            raise CellError(
+                column, f"No row with id {file_id} in {target}.csv (or that row has a problem)."
+            )
+        return found
+
+    def _outcome_for(self, deployment) -> Outcome | None:
+        if deployment is None:
+            return None
+        return next((o for d, o, _t in self.touched if d.pk == deployment.pk), None)
+
+    def zip_deployment_technologies(self, sheet: Sheet, table: str) -> None:
+        chosen: dict[int, list] = {d.pk: [] for d in self.saved["deployments"].values()}
+        for number, row in sheet.rows:
+            try:
+                deployment = self._reference(sheet, number, row, "deployment_id")
+                technology = self._reference(sheet, number, row, "technology_id")
+            except CellError as error:
+                self.problem(sheet.name, number, error.column, error.message)
+                continue
+            chosen[deployment.pk].append(technology)
+        for deployment in self.saved["deployments"].values():
+            deployment.technologies.set(chosen[deployment.pk])
+        self.report.counts[(table, "create")] += len(sheet.rows)
+
+    def zip_children(self, sheet: Sheet, table: str) -> None:
+        """Rows of a table hanging off deployments: they replace the record's current rows."""
+        model = CHILD_MODELS[table]
+        columns = dictionary.TABLES_BY_NAME[table].columns
+        for deployment, outcome, _times in self.touched:
+            if outcome.action != "update":
+                continue
+            for old in model.objects.filter(deployment=deployment):
+                old._change_reason = CHANGE_REASON
+                old.delete()
+        for number, row in sheet.rows:
+            values, failed = {}, False
+            for column in columns:
+                name = column.name
+                try:
+                    if name in REFERENCES:
+                        reference = self._reference(sheet, number, row, name)
+                        values[name.removesuffix("_id")] = reference
+                    elif name in ("id", "longitude", "latitude") or name.endswith("_precision"):
+                        continue  # the file's id is kept below; the point is recomputed
+                    elif column.pattern == dictionary.DATE_PATTERN:
+                        precision = name.removesuffix("_date") + "_precision"
+                        values[name], values[precision] = date_pair(row, name, precision)
+                    elif name == "geometry":
+                        values[name] = _geometry(row)
+                    elif column.type == "number":
+                        values[name] = number(row, name)
+                    elif column.enum or column.pattern:
+                        values[name] = code(row, name)
+                    else:
+                        values[name] = text(row, name)
+                except CellError as error:
+                    self.problem(sheet.name, number, error.column, error.message)
+                    failed = True
+            if failed:
+                continue
+            obj = model(**values)
+            self.keep_id(obj, model, self._ids(sheet, number, row))
+            refs = {n.removesuffix("_id"): n for n in REFERENCES}
+            outcome = self._outcome_for(values.get("deployment"))
+            if self.save(obj, sheet.name, number, refs, outcome):
+                self.report.counts[(table, "create")] += 1
+
+
+def _geometry(row: dict):
+    value = code(row, "geometry")
+    if not value:
+        return None
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        raise CellError("geometry", f"This is not GeoJSON text: {error.msg}.") from None
+
+
+def run(
+    data: bytes,
+    name: str,
+    *,
+    publish: bool = False,
+    can_publish: bool = True,
+    commit: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Report:
+    """Import a file (the CSV export or register.zip): all of it, or nothing.
+
+    With commit=False it is a preview: every row is checked and written as it would be, then
+    the transaction is rolled back. The report lists what each row does and every problem.
+    """
+    report = Report()
+    if publish and not can_publish:
+        report.problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                "Only an editor may publish records by import: import them as drafts.",
+            )
+        )
+        return report
+    try:
+        report.file_kind, sheets, report.warnings = read_upload(data, name)
+    except BadFile as error:
+        report.problems += error.problems
+        return report
+    importer = Importer(report, publish=publish, can_publish=can_publish, progress=progress)
+    with transaction.atomic():
+        if report.file_kind == "csv":
+            importer.run_flat(sheets["export"])
+        else:
+            importer.run_zip(sheets)
+        if report.ok:
+            importer.finish_deployments()
+        if report.ok and commit:
+            importer.reset_sequences()
+            report.written = True
+        else:
+            transaction.set_rollback(True)
+    return report
