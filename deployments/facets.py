@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django_countries import countries
 
 from .models import Deployment, Involvement, LegalBasis, Location, Technology
@@ -97,7 +98,7 @@ def legal_status(filterset) -> list[Option]:
 
 def year(filterset, today: dt.date | None = None) -> list[Option]:
     """Records whose possible span touches each year (the same overlap rule as from/to)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     published = filterset.queryset
     bounds = published.aggregate(
         first=Min(ExtractYear("start_date")), last=Max(ExtractYear("end_latest"))

@@ -72,8 +72,7 @@ def validate(geometry) -> None:
         for ring in polygon:
             if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
                 raise ValidationError(
-                    "Each polygon ring needs at least four positions and must end where it "
-                    "starts."
+                    "Each polygon ring needs at least four positions and must end where it starts."
                 )
 
 

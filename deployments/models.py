@@ -330,14 +330,19 @@ class Deployment(ImpreciseDateMixin, models.Model):
 
     def all_sources(self):
         """Every source any claim of this record cites."""
-        return Source.objects.filter(
-            Q(citations__deployment=self)
-            | Q(costs__deployment=self)
-            | Q(events__deployment=self)
-            | Q(involvements__deployment=self)
-            | Q(legal_bases__deployment=self)
-            | Q(assessments__deployment=self)
-        ).distinct()
+        # One IN (subquery) per relation: joining all six at once multiplies rows for a
+        # source shared by many records.
+        cited = Q()
+        for relation in (
+            self.citations,
+            self.costs,
+            self.events,
+            self.involvements,
+            self.legal_bases,
+            self.impact_assessments,
+        ):
+            cited |= Q(pk__in=relation.values("source_id"))
+        return Source.objects.filter(cited)
 
     @property
     def operators(self):
@@ -369,9 +374,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
         if not self.pk:
             return ["Save the deployment first."]
         if not self.citations.exists():
-            problems.append(
-                "A published deployment needs at least one source: add a citation."
-            )
+            problems.append("A published deployment needs at least one source: add a citation.")
         if not self.technologies.exists():
             problems.append("Choose at least one technology.")
         return problems
@@ -444,8 +447,7 @@ class Location(models.Model):
         indexes = [models.Index(fields=["latitude", "longitude"], name="location_point")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(latitude__isnull=True)
-                | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
                 name="location_latitude_range",
             ),
             models.CheckConstraint(
@@ -601,8 +603,10 @@ class Event(ImpreciseDateMixin, models.Model):
     def clean(self):
         if self.date_precision == Precision.UNKNOWN:
             raise ValidationError(
-                {"date_precision": "An event is drawn on the timeline, so it needs a date "
-                 "known at least to the year."}
+                {
+                    "date_precision": "An event is drawn on the timeline, so it needs a date "
+                    "known at least to the year."
+                }
             )
         errors = self._date_errors()
         if errors:
@@ -629,9 +633,7 @@ class LegalBasis(models.Model):
         LAWFUL = "lawful", "Found lawful by a court"
         NOT_STATED = "not_stated", "Not stated"
 
-    deployment = models.ForeignKey(
-        Deployment, on_delete=models.CASCADE, related_name="legal_bases"
-    )
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="legal_bases")
     instrument_type = models.CharField(max_length=10, choices=Instrument.choices)
     instrument = models.CharField(
         max_length=300, blank=True, help_text="Its name, e.g. “Data Protection Act 2018”."

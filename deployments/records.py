@@ -10,7 +10,6 @@ from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 
 from . import timeline
-
 from .models import (
     Citation,
     Cost,

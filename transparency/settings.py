@@ -150,9 +150,7 @@ LOGGING = {
 # Map tiles. Empty means no tile requests at all: the map still draws every location on a
 # plain background, which is what an offline machine or a privacy-minded deployment wants.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
-MAP_TILES_ATTRIBUTION = os.environ.get(
-    "MAP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors"
-)
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 LEAFLET_CONFIG = {
     "TILES": [("Map", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]
     if MAP_TILES_URL

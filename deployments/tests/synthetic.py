@@ -97,6 +97,24 @@ def make_records(count: int, start: int = 1, **fields) -> list[Deployment]:
     return [make_record(n, **fields) for n in range(start, start + count)]
 
 
+def make_light_records(count: int, start: int = 1) -> None:
+    """Many cheap published records (a technology, every other one a mapped point): enough
+    to give the list a second page."""
+    technology, *_ = shared()
+    for n in range(start, start + count):
+        deployment = Deployment.objects.create(
+            title=f"Synthetic deployment {n}", slug=f"synthetic-deployment-{n}",
+            summary="A made-up deployment.", publication="published",
+            start_date=dt.date(2015 + n % 10, 1, 1), start_precision=Precision.YEAR,
+        )
+        deployment.technologies.add(technology)
+        if n % 2:
+            Location.objects.create(
+                deployment=deployment, name="Synthetic point", country="GB", precision="exact",
+                geometry={"type": "Point", "coordinates": [-0.5 + n / 100, 51.5]},
+            )
+
+
 def body(response) -> bytes:
     """The whole body of a normal or streaming response."""
     if response.streaming:

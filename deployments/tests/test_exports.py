@@ -10,7 +10,7 @@ from deployments import exports
 from deployments.models import Cost, Deployment, Involvement, Location, Organisation
 
 from .cast import make_cast
-from .synthetic import body, listed_slugs, make_records
+from .synthetic import body, listed_slugs, make_light_records, make_records
 
 pytestmark = pytest.mark.django_db
 
@@ -99,27 +99,31 @@ def test_it_names_the_file_after_the_filter(client, cast):
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_it_exports_exactly_what_the_list_shows(client, cast, query):
-    make_records(52, start=100)  # more than one list page (50 a page)
+    make_light_records(52, start=100)  # more than one list page (50 a page)
     expected = listed_slugs(client, query)
-    response = client.get(f"/deployments.csv?{query}")
-    assert response.status_code == 200
-    assert [row["slug"] for row in rows(response)] == expected
+    assert len(expected) > 0
 
+    csv_response = client.get(f"/deployments.csv?{query}")
+    assert csv_response.status_code == 200
+    assert [row["slug"] for row in rows(csv_response)] == expected
 
-@pytest.mark.parametrize("query", QUERIES)
-def test_it_maps_exactly_the_listed_records_in_the_lists_order(client, cast, query):
-    make_records(52, start=100)
-    expected = listed_slugs(client, query)
-    mapped = Location.objects.filter(geometry__isnull=False).values_list(
-        "deployment__slug", flat=True
+    json_slugs, url = [], f"/deployments.json?{query}"
+    while url:
+        page = client.get(url).json()
+        assert page["count"] == len(expected)
+        json_slugs += [item["slug"] for item in page["results"]]
+        url = page["next"]
+    assert json_slugs == expected
+
+    mapped = set(
+        Location.objects.filter(geometry__isnull=False).values_list("deployment__slug", flat=True)
     )
-    response = client.get(f"/deployments.geojson?{query}")
-    collection = json.loads(body(response))
-    slugs = []
+    collection = json.loads(body(client.get(f"/deployments.geojson?{query}")))
+    map_slugs = []
     for feature in collection["features"]:
-        if feature["properties"]["slug"] not in slugs:
-            slugs.append(feature["properties"]["slug"])
-    assert slugs == [slug for slug in expected if slug in set(mapped)]
+        if feature["properties"]["slug"] not in map_slugs:
+            map_slugs.append(feature["properties"]["slug"])
+    assert map_slugs == [slug for slug in expected if slug in mapped]
 
 
 def test_it_writes_the_columns_in_the_documented_order(client, cast):

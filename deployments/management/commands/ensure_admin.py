@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-PASSWORD_ENV = "DJANGO_ADMIN_PASSWORD"
+PASSWORD_ENV = "DJANGO_ADMIN_PASSWORD"  # noqa: S105 (the name of a variable, not a password)
 
 
 class Command(BaseCommand):
@@ -35,9 +35,7 @@ class Command(BaseCommand):
 
         User = get_user_model()
         with transaction.atomic():
-            user, created = User._default_manager.get_or_create(
-                **{User.USERNAME_FIELD: username}
-            )
+            user, created = User._default_manager.get_or_create(**{User.USERNAME_FIELD: username})
             if chosen:
                 # A chosen password gets the same checks as one set in the admin.
                 try:

@@ -12,6 +12,7 @@
 """
 
 import os
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -39,6 +40,10 @@ MISSING = f"Chromium not found at {CHROMIUM} (install it: apt-get install -y chr
 HERE = Path(__file__).resolve().parent
 SERIOUS_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000
+
+# axe-core needs JavaScript (its promises never settle on a page with scripts off), so the axe
+# helper refuses these pages with a clear message instead of hanging.
+_js_disabled_pages: weakref.WeakSet[Page] = weakref.WeakSet()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -102,7 +107,9 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 @pytest.fixture
 def js_disabled_page(browser: Browser, live_server) -> Iterator[Page]:
     """Like `page`, with JavaScript off: what a no-JS reader or a crawler gets."""
-    yield from _open_page(_new_context(browser, live_server, java_script_enabled=False))
+    for page in _open_page(_new_context(browser, live_server, java_script_enabled=False)):
+        _js_disabled_pages.add(page)
+        yield page
 
 
 @pytest.fixture
@@ -110,12 +117,14 @@ def axe() -> Callable[..., list[dict]]:
     """axe(page, context=None): the serious and critical axe-core violations on the page.
 
     `context` narrows the check to part of the page (a CSS selector, as axe.run takes it).
-    Each violation is trimmed to what a failure message needs, so `assert axe(page) == []`
-    reads well when it fails.
+    axe-core is JavaScript: it runs on `page`, not on `js_disabled_page`. Each violation is
+    trimmed to what a failure message needs, so `assert axe(page) == []` reads well when it fails.
     """
     checker = Axe()
 
     def run(page: Page, context: str | None = None) -> list[dict]:
+        if page in _js_disabled_pages:
+            raise ValueError("axe-core needs JavaScript: check `page`, not `js_disabled_page`.")
         violations = checker.run(page, context=context).response["violations"]
         return [
             {
