@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import importer
+from . import import_files, importer
 
 PERMISSIONS = ("deployments.add_deployment", "deployments.change_deployment")
 SESSION_KEY = "register_import"
@@ -44,7 +44,7 @@ def _remove_stale() -> None:
 class UploadForm(forms.Form):
     file = forms.FileField(
         help_text="The CSV export format (a .csv) or a register.zip, UTF-8, at most "
-        f"{importer.MAX_BYTES // 1_000_000} MB."
+        f"{import_files.MAX_BYTES // 1_000_000} MB."
     )
     publish = forms.BooleanField(
         required=False,
@@ -62,7 +62,7 @@ def _context(request, **extra) -> dict:
         **admin.site.each_context(request),
         "title": "Import deployments",
         "can_publish": _can_publish(request),
-        "max_mb": importer.MAX_BYTES // 1_000_000,
+        "max_mb": import_files.MAX_BYTES // 1_000_000,
         **extra,
     }
 
@@ -76,12 +76,12 @@ def upload(request):
         return render(request, "deployments/import_upload.html", _context(request, form=form))
     upload = form.cleaned_data["file"]
     publish = form.cleaned_data["publish"]
-    if upload.size > importer.MAX_BYTES:
+    if upload.size > import_files.MAX_BYTES:
         # Checked before reading: an oversized upload is never loaded into memory.
         form.add_error(
             "file",
             f"The file is {upload.size / 1e6:.1f} MB; the limit is "
-            f"{importer.MAX_BYTES / 1e6:.0f} MB. Nothing was written.",
+            f"{import_files.MAX_BYTES / 1e6:.0f} MB. Nothing was written.",
         )
         return render(request, "deployments/import_upload.html", _context(request, form=form))
     data = upload.read()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from . import dictionary, exports, filters, querystrings, records
 from .models import Deployment
+from .register_zip import write_register_zip
 from .views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
 
 
@@ -191,7 +192,7 @@ def register_zip(request):
         # Built in a temporary file (in memory up to 10 MB, then on disk) so memory does not
         # grow with the register; zip needs to seek back to write its directory.
         spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
-        exports.write_register_zip(spool)
+        write_register_zip(spool)
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename="register.zip", content_type="application/zip"

@@ -25,25 +25,33 @@ Rules (also on the /data/ page):
   first location. Existing records keep their costs, locations and sources.
 """
 
-import csv
-import datetime as dt
-import io
 import json
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from urllib.parse import urlparse
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from . import dates, dictionary
-from .exports import split_multi, unneutralise
+from . import dictionary
+from .exports import split_multi
+from .import_files import (
+    OWN_FIELDS,
+    BadFile,
+    CellError,
+    Problem,
+    Sheet,
+    code,
+    date_pair,
+    decimal_cell,
+    integer_id,
+    read_upload,
+    text,
+    timestamp,
+)
 from .models import (
     Citation,
     Cost,
@@ -58,28 +66,8 @@ from .models import (
     Technology,
 )
 
-# A register of tens of thousands of records fits well under this; a file above it is almost
-# certainly not what was meant (or an attempt to exhaust the server).
-MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-CHANGE_REASON = "Imported from a file"
-
-FLAT_REQUIRED = ("title", "summary")
-# A deployment's own text fields; the CSV export has the first three, and a CSV may add the
-# others (register.zip's deployments.csv on its own is read this way too).
-OWN_FIELDS = [
-    "title",
-    "summary",
-    "status",
-    "description",
-    "planned_duration",
-    "scale",
-    "affected_groups",
-    "data_retention",
-    "data_sharing",
-    "visibility",
-]
+CHANGE_REASON = "Imported from a file"  # in each history record the import writes
 ENUM_FIELDS = {"status", "visibility"}
-FLAT_COLUMNS = {c.name for c in dictionary.EXPORT_COLUMNS} | set(OWN_FIELDS) | {"published_at"}
 # register.zip tables in the order they are written: referenced tables first.
 ZIP_ORDER = [
     "technologies",
@@ -111,22 +99,6 @@ REFERENCES = {
     "organisation_id": "organisations",
     "source_id": "sources",
 }
-
-
-@dataclass
-class Problem:
-    file: str
-    row: int | None  # as a spreadsheet numbers it: the header is row 1
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = [self.file]
-        if self.row:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
 
 
 @dataclass
@@ -167,270 +139,6 @@ class Report:
         return lines
 
 
-class BadFile(Exception):
-    """The file as a whole cannot be read: nothing was looked at row by row."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(str(p) for p in problems))
-        self.problems = problems
-
-
-@dataclass
-class Sheet:
-    name: str
-    header: list[str]
-    rows: list[tuple[int, dict]]  # (row number, {column: raw text})
-
-
-# Reading -------------------------------------------------------------------------------------
-
-
-def read_sheet(data: bytes, name: str) -> Sheet:
-    """A CSV file's rows, or BadFile saying why it is not a UTF-8 CSV file."""
-    if b"\x00" in data[:65536]:
-        raise BadFile(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "This is not a CSV text file (it contains "
-                    "binary data: a spreadsheet workbook, PDF or image?). Save it "
-                    "as “CSV UTF-8” and import that.",
-                )
-            ]
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BadFile(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    f"The file is not UTF-8 text (byte "
-                    f"0x{data[error.start]:02x} on line {line}). Save it as "
-                    "“CSV UTF-8” and import it again.",
-                )
-            ]
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader, [])]
-        if not any(header):
-            raise BadFile(
-                [
-                    Problem(
-                        name, None, None, "The file is empty: the first row must name the columns."
-                    )
-                ]
-            )
-        rows = []
-        for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue  # spreadsheets leave blank rows at the end
-            if len(cells) != len(header):
-                raise BadFile(
-                    [
-                        Problem(
-                            name,
-                            number,
-                            None,
-                            f"This row has {len(cells)} cells "
-                            f"but the header has {len(header)} columns.",
-                        )
-                    ]
-                )
-            rows.append((number, dict(zip(header, cells, strict=True))))
-    except csv.Error as error:
-        raise BadFile(
-            [
-                Problem(
-                    name,
-                    reader.line_num,
-                    None,
-                    f"This is not valid CSV near line {reader.line_num}: {error}.",
-                )
-            ]
-        ) from None
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        raise BadFile([Problem(name, 1, c, "This column appears twice.") for c in duplicates])
-    return Sheet(name, header, rows)
-
-
-def read_upload(data: bytes, name: str) -> tuple[str, dict[str, Sheet], list[str]]:
-    """("csv" or "zip", {table: Sheet}, warnings) or BadFile."""
-    if len(data) > MAX_BYTES:
-        raise BadFile(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"The file is {len(data) / 1e6:.1f} MB; the "
-                    f"limit is {MAX_BYTES / 1e6:.0f} MB. Split it into smaller files.",
-                )
-            ]
-        )
-    warnings = []
-    if not data.startswith(b"PK\x03\x04"):
-        if name.lower().endswith(".zip"):
-            raise BadFile([Problem(name, None, None, "This is not a zip file.")])
-        sheet = read_sheet(data, name)
-        _check_columns(sheet, FLAT_COLUMNS, FLAT_REQUIRED, warnings)
-        return "csv", {"export": sheet}, warnings
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise BadFile([Problem(name, None, None, "This zip file is damaged.")]) from None
-    with archive:
-        names = set(archive.namelist())
-        if "deployments.csv" not in names:
-            hint = (
-                "This is a spreadsheet workbook, not CSV: save each sheet as “CSV UTF-8”. "
-                if "[Content_Types].xml" in names or "mimetype" in names
-                else ""
-            )
-            raise BadFile(
-                [
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        hint + "A register zip must hold "
-                        "deployments.csv (and the related tables of register.zip).",
-                    )
-                ]
-            )
-        if sum(info.file_size for info in archive.infolist()) > MAX_BYTES:
-            raise BadFile(
-                [
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        f"Unzipped, the files are more than "
-                        f"{MAX_BYTES / 1e6:.0f} MB. Split it into smaller files.",
-                    )
-                ]
-            )
-        sheets = {}
-        for table in dictionary.TABLES:
-            if table.filename in names:
-                sheet = read_sheet(archive.read(table.filename), table.filename)
-                columns = {c.name for c in table.columns}
-                _check_columns(sheet, columns, _required(table), warnings)
-                sheets[table.name] = sheet
-        known = {t.filename for t in dictionary.TABLES} | {"datapackage.json"}
-        warnings += [
-            f"{n} is not part of the format and was ignored."
-            for n in sorted(names - known)
-            if not n.endswith("/")
-        ]
-    return "zip", sheets, warnings
-
-
-def _required(table) -> tuple[str, ...]:
-    # Derived columns (a location's point) are recomputed, so a file may leave them out.
-    optional = {"longitude", "latitude", "last_updated", "published_at"}
-    return tuple(c.name for c in table.columns if c.required and c.name not in optional)
-
-
-def _check_columns(sheet: Sheet, known: set[str], required, warnings: list[str]) -> None:
-    missing = [c for c in required if c not in sheet.header]
-    if missing:
-        raise BadFile(
-            [Problem(sheet.name, 1, c, "This required column is missing.") for c in missing]
-        )
-    warnings += [
-        f"{sheet.name}: column {c} is not part of the format and was ignored."
-        for c in sheet.header
-        if c not in known
-    ]
-
-
-# Cells ---------------------------------------------------------------------------------------
-
-
-class CellError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column = column
-        self.message = message
-
-
-def text(row: dict, column: str) -> str:
-    """A text cell as exported (formula neutralising removed), or "" when absent."""
-    return unneutralise(row.get(column, ""))
-
-
-def code(row: dict, column: str) -> str:
-    """A key, code or number cell: no neutralising, no surrounding spaces."""
-    return unneutralise(row.get(column, "")).strip()
-
-
-def date_pair(row: dict, column: str, precision_column: str):
-    """(first day or None, precision) from "2024-10" and its precision cell, checked together."""
-    value, precision = code(row, column), code(row, precision_column)
-    if not value:
-        if precision not in ("", dates.Precision.UNKNOWN):
-            raise CellError(
-                column,
-                f"Empty, but {precision_column} says “{precision}”: give the "
-                "date or set the precision to unknown.",
-            )
-        return None, dates.Precision.UNKNOWN
-    try:
-        first, parsed = dates.parse(value)
-    except ValueError as error:
-        raise CellError(column, str(error)) from None
-    if precision and precision != parsed:
-        raise CellError(
-            precision_column,
-            f"“{precision}” does not match {column} “{value}”, which is precise to the {parsed}.",
-        )
-    return first, parsed
-
-
-def timestamp(row: dict, column: str) -> dt.datetime | None:
-    value = code(row, column)
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise CellError(
-            column, f"“{value}” is not a time: use {dictionary.DATETIME_FORMAT}."
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def number(row: dict, column: str) -> Decimal | None:
-    value = code(row, column)
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise CellError(
-            column,
-            f"“{value}” is not a number: use a point for decimals and no "
-            "thousands separator, e.g. 80000.00.",
-        ) from None
-
-
-def integer_id(row: dict, column: str) -> int | None:
-    value = code(row, column)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise CellError(column, f"“{value}” is not an id (a whole number).")
-    return int(value)
-
-
 def _field_errors(error: ValidationError, columns: dict[str, str]) -> list[tuple[str | None, str]]:
     """A model's ValidationError as [(column, message)], naming the file's columns."""
     pairs = []
@@ -451,9 +159,8 @@ class Importer:
         self.progress = progress or (lambda table, done, total: None)
         # file id -> saved object, per table
         self.saved: dict[str, dict[int, object]] = {t: {} for t in REFERENCES.values()}
-        self.outcomes: dict[int, Outcome] = {}  # file id (or row number) -> outcome
         self.touched: list[tuple[Deployment, Outcome, dict]] = []
-        self.explicit_ids: set = set()  # models given ids from the file
+        self.outcomes: dict[int, Outcome] = {}  # deployment pk -> its outcome
         self.created_sources: list[int] = []
 
     # Shared helpers
@@ -488,27 +195,29 @@ class Importer:
         except DatabaseError as error:
             self.problem(sheet, row, None, f"The database refused this row: {error}", outcome)
             return False
+        if getattr(obj, "_id_from_file", False):
+            self.follow_explicit_id(type(obj))
         return True
 
     def keep_id(self, obj, model, file_id: int | None) -> None:
         """Give a new row the file's id when no row has it (so a restore keeps its ids)."""
         if file_id is not None and not model.objects.filter(pk=file_id).exists():
             obj.pk = file_id
-            self.explicit_ids.add(model)
+            obj._id_from_file = True
 
-    def reset_sequences(self) -> None:
-        """PostgreSQL does not move an id sequence past ids inserted explicitly; never lowers it."""
+    def follow_explicit_id(self, model) -> None:
+        """Move PostgreSQL's id sequence past an id inserted explicitly, at once: the next row
+        without a free file id must not be given it. Never lowers the sequence."""
         if connection.vendor != "postgresql":
             return  # SQLite's AUTOINCREMENT follows explicit ids by itself
-        sql = (
-            "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-            "GREATEST(%s, nextval(pg_get_serial_sequence(%s, 'id'))))"
-        )
+        table = model._meta.db_table
+        highest = model.objects.aggregate(highest=Max("id"))["highest"] or 1
         with connection.cursor() as cursor:
-            for model in self.explicit_ids:
-                table = model._meta.db_table
-                highest = model.objects.aggregate(highest=Max("id"))["highest"] or 1
-                cursor.execute(sql, [table, highest, table])
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "GREATEST(%s, nextval(pg_get_serial_sequence(%s, 'id'))))",
+                [table, highest, table],
+            )
 
     def unique_slug(self, model, base: str) -> str:
         base = (slugify(base) or "record")[:180]
@@ -619,6 +328,7 @@ class Importer:
             return None, outcome
         self.report.counts[("deployments", outcome.action)] += 1
         self.touched.append((deployment, outcome, {} if existing else times))
+        self.outcomes[deployment.pk] = outcome
         return deployment, outcome
 
     def finish_deployments(self) -> None:
@@ -741,7 +451,7 @@ class Importer:
         cost_columns = ("cost_amount", "cost_currency", "cost_covers", "cost_qualifier")
         if any(code(row, c) for c in cost_columns):
             try:
-                amount = number(row, "cost_amount")
+                amount = decimal_cell(row, "cost_amount")
             except CellError as error:
                 self.problem(sheet.name, number, error.column, error.message, outcome)
                 amount = None
@@ -782,7 +492,7 @@ class Importer:
     def flat_location(self, deployment, sheet, number, row, outcome) -> None:
         names = split_multi(text(row, "locations"))
         try:
-            lat, lon = number(row, "latitude"), number(row, "longitude")
+            lat, lon = decimal_cell(row, "latitude"), decimal_cell(row, "longitude")
         except CellError as error:
             self.problem(sheet.name, number, error.column, error.message, outcome)
             return
@@ -888,12 +598,11 @@ class Importer:
             # Reuse what the register already had, never a row this file created: two rows
             # of one file are two sources, even with one URL (the round trip keeps both).
             existing = Source.objects.exclude(pk__in=self.created_sources).order_by("id")
-            if url:
-                found = existing.filter(url=url).first()
-            else:
-                found = existing.filter(
-                    url="", publisher=text(row, "publisher"), title=text(row, "title")
-                ).first()
+            same = existing.filter(
+                url=url, publisher=text(row, "publisher"), title=text(row, "title")
+            )
+            # The same URL, publisher and title first (one page may be two sources).
+            found = same.first() or (existing.filter(url=url).first() if url else None)
             action = "reuse"
             if found is None:
                 try:
@@ -921,19 +630,21 @@ class Importer:
             self.saved[table][file_id] = found
 
     def zip_deployments(self, sheet: Sheet, table: str) -> None:
-        own = OWN_FIELDS
         total = len(sheet.rows)
         for done, (number, row) in enumerate(sheet.rows, start=1):
             self.progress(sheet.name, done, total)
-            deployment, outcome = self.deployment(sheet, number, row, own)
+            deployment, outcome = self.deployment(sheet, number, row, OWN_FIELDS)
             self.report.outcomes.append(outcome)
-            if deployment is not None:
-                self.saved[table][self._ids(sheet, number, row) or -number] = deployment
+            file_id = code(row, "id")
+            if deployment is not None and file_id:
+                self.saved[table][int(file_id)] = deployment  # deployment() checked the id
 
-    def _reference(self, sheet, number, row, column):
+    def _reference(self, row: dict, column: str, required: bool = True):
         """The saved object a reference cell names, or CellError."""
         file_id = integer_id(row, column)
         if file_id is None:
+            if required:
+                raise CellError(column, "Empty: give the id of the row it refers to.")
             return None
         target = REFERENCES[column]
         found = self.saved[target].get(file_id)
@@ -943,17 +654,12 @@ class Importer:
             )
         return found
 
-    def _outcome_for(self, deployment) -> Outcome | None:
-        if deployment is None:
-            return None
-        return next((o for d, o, _t in self.touched if d.pk == deployment.pk), None)
-
     def zip_deployment_technologies(self, sheet: Sheet, table: str) -> None:
         chosen: dict[int, list] = {d.pk: [] for d in self.saved["deployments"].values()}
         for number, row in sheet.rows:
             try:
-                deployment = self._reference(sheet, number, row, "deployment_id")
-                technology = self._reference(sheet, number, row, "technology_id")
+                deployment = self._reference(row, "deployment_id")
+                technology = self._reference(row, "technology_id")
             except CellError as error:
                 self.problem(sheet.name, number, error.column, error.message)
                 continue
@@ -978,7 +684,7 @@ class Importer:
                 name = column.name
                 try:
                     if name in REFERENCES:
-                        reference = self._reference(sheet, number, row, name)
+                        reference = self._reference(row, name, required=column.required)
                         values[name.removesuffix("_id")] = reference
                     elif name in ("id", "longitude", "latitude") or name.endswith("_precision"):
                         continue  # the file's id is kept below; the point is recomputed
@@ -988,7 +694,7 @@ class Importer:
                     elif name == "geometry":
                         values[name] = _geometry(row)
                     elif column.type == "number":
-                        values[name] = number(row, name)
+                        values[name] = decimal_cell(row, name)
                     elif column.enum or column.pattern:
                         values[name] = code(row, name)
                     else:
@@ -1001,7 +707,8 @@ class Importer:
             obj = model(**values)
             self.keep_id(obj, model, self._ids(sheet, number, row))
             refs = {n.removesuffix("_id"): n for n in REFERENCES}
-            outcome = self._outcome_for(values.get("deployment"))
+            deployment = values.get("deployment")
+            outcome = self.outcomes.get(deployment.pk) if deployment else None
             if self.save(obj, sheet.name, number, refs, outcome):
                 self.report.counts[(table, "create")] += 1
 
@@ -1055,7 +762,6 @@ def run(
         if report.ok:
             importer.finish_deployments()
         if report.ok and commit:
-            importer.reset_sequences()
             report.written = True
         else:
             transaction.set_rollback(True)

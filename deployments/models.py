@@ -45,6 +45,15 @@ class ImpreciseDateMixin:
             )
         return errors
 
+    def clean(self):
+        errors = self._date_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self._normalise_dates()
+        super().save(*args, **kwargs)
+
 
 def _date_pair(label: str, *, blank_ok: bool = True):
     """A date field and its precision field, as a pair of model fields."""
@@ -176,15 +185,6 @@ class Source(ImpreciseDateMixin, models.Model):
     @property
     def published_display(self):
         return dates.display(self.published, self.published_precision, unknown="undated")
-
-    def clean(self):
-        errors = self._date_errors()
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self._normalise_dates()
-        super().save(*args, **kwargs)
 
 
 class DeploymentQuerySet(models.QuerySet):
@@ -362,7 +362,6 @@ class Deployment(ImpreciseDateMixin, models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        self._normalise_dates()
         self.end_latest = dates.latest(self.end_date, self.end_precision)
         if self.publication == self.Publication.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -608,13 +607,7 @@ class Event(ImpreciseDateMixin, models.Model):
                     "known at least to the year."
                 }
             )
-        errors = self._date_errors()
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self._normalise_dates()
-        super().save(*args, **kwargs)
+        super().clean()
 
 
 class LegalBasis(models.Model):
@@ -699,15 +692,6 @@ class ImpactAssessment(ImpreciseDateMixin, models.Model):
     @property
     def date_display(self):
         return dates.display(self.date, self.date_precision, unknown="undated")
-
-    def clean(self):
-        errors = self._date_errors()
-        if errors:
-            raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self._normalise_dates()
-        super().save(*args, **kwargs)
 
 
 class Citation(models.Model):

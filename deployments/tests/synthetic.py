@@ -76,15 +76,25 @@ def make_record(n: int, *, publication: str = "published", **fields) -> Deployme
         deployment=deployment, source=source, amount=Decimal(1000 * n), covers="budget"
     )
     Cost.objects.create(
-        deployment=deployment, source=source, amount=None, qualifier="undisclosed",
+        deployment=deployment,
+        source=source,
+        amount=None,
+        qualifier="undisclosed",
         covers="contract",
     )
     LegalBasis.objects.create(
-        deployment=deployment, source=source, instrument_type="statute",
-        instrument="Synthetic Act", provision="s. 1", status="asserted",
+        deployment=deployment,
+        source=source,
+        instrument_type="statute",
+        instrument="Synthetic Act",
+        provision="s. 1",
+        status="asserted",
     )
     Event.objects.create(
-        deployment=deployment, source=source, kind="announced", date=dt.date(2020, 1, 1),
+        deployment=deployment,
+        source=source,
+        kind="announced",
+        date=dt.date(2020, 1, 1),
         date_precision=Precision.YEAR,
     )
     ImpactAssessment.objects.create(
@@ -103,14 +113,20 @@ def make_light_records(count: int, start: int = 1) -> None:
     technology, *_ = shared()
     for n in range(start, start + count):
         deployment = Deployment.objects.create(
-            title=f"Synthetic deployment {n}", slug=f"synthetic-deployment-{n}",
-            summary="A made-up deployment.", publication="published",
-            start_date=dt.date(2015 + n % 10, 1, 1), start_precision=Precision.YEAR,
+            title=f"Synthetic deployment {n}",
+            slug=f"synthetic-deployment-{n}",
+            summary="A made-up deployment.",
+            publication="published",
+            start_date=dt.date(2015 + n % 10, 1, 1),
+            start_precision=Precision.YEAR,
         )
         deployment.technologies.add(technology)
         if n % 2:
             Location.objects.create(
-                deployment=deployment, name="Synthetic point", country="GB", precision="exact",
+                deployment=deployment,
+                name="Synthetic point",
+                country="GB",
+                precision="exact",
                 geometry={"type": "Point", "coordinates": [-0.5 + n / 100, 51.5]},
             )
 

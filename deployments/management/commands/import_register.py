@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deployments import importer
+from deployments import import_files, importer
 
 
 class Command(BaseCommand):
@@ -30,10 +30,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         # Refuse an oversized file before reading it into memory.
-        if path.stat().st_size > importer.MAX_BYTES:
+        if path.stat().st_size > import_files.MAX_BYTES:
             raise CommandError(
                 f"{path.name} is {path.stat().st_size / 1e6:.1f} MB; the limit is "
-                f"{importer.MAX_BYTES / 1e6:.0f} MB. Nothing was written."
+                f"{import_files.MAX_BYTES / 1e6:.0f} MB. Nothing was written."
             )
         self._last = None
         report = importer.run(
