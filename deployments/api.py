@@ -53,7 +53,13 @@ def _data_response(request, make_response):
     latest = exports.last_changed()
     stamp = int(latest.timestamp()) if latest else None
     key = "|".join(
-        [exports.FORMAT_VERSION, request.get_full_path(), str(latest), settings.DATA_LICENSE_URL]
+        [
+            exports.FORMAT_VERSION,
+            request.get_host(),  # the files hold absolute links to this host
+            request.get_full_path(),
+            str(latest),
+            settings.DATA_LICENSE_URL,
+        ]
     )
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     response = get_conditional_response(request, etag=etag, last_modified=stamp)

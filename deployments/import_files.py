@@ -40,6 +40,10 @@ FLAT_COLUMNS = {c.name for c in dictionary.EXPORT_COLUMNS} | set(OWN_FIELDS) | {
 # Derived columns (a location's point, timestamps) may be left out of a file.
 OPTIONAL = {"longitude", "latitude", "last_updated", "published_at"}
 
+# csv refuses cells over 128 KB by default; a long description is a legitimate cell, and the
+# file size limit already bounds what a cell can cost.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+
 
 @dataclass
 class Problem:

@@ -377,28 +377,30 @@ class Importer:
             seen[slug] = number
             deployment, outcome = self.deployment(sheet, number, row, OWN_FIELDS)
             self.report.outcomes.append(outcome)
-            if deployment is None:
-                continue
-            self.flat_relations(deployment, sheet, number, row, outcome)
+            # Checked even when the record itself has a problem, so the preview lists every
+            # problem of the row at once.
+            technologies = self.flat_technologies(sheet, number, row, outcome)
+            roles = self.flat_roles(sheet, number, row, outcome)
+            if deployment is not None:
+                self.flat_relations(deployment, technologies, roles, sheet, number, row, outcome)
 
-    def flat_relations(self, deployment, sheet, number, row, outcome) -> None:
-        if "technologies" in sheet.header:
-            technologies = []
-            for name in split_multi(text(row, "technologies")):
-                technology = self.technology(name)
-                if technology is None:
-                    known = ", ".join(Technology.objects.values_list("name", flat=True)[:30])
-                    self.problem(
-                        sheet.name,
-                        number,
-                        "technologies",
-                        f"Unknown technology “{name}”. Known technologies: {known}.",
-                        outcome,
-                    )
-                else:
-                    technologies.append(technology)
+    def flat_technologies(self, sheet, number, row, outcome) -> list | None:
+        if "technologies" not in sheet.header:
+            return None
+        technologies = []
+        for name in split_multi(text(row, "technologies")):
+            technology = self.technology(name)
+            if technology is None:
+                known = ", ".join(Technology.objects.values_list("name", flat=True)[:30])
+                message = f"Unknown technology “{name}”. Known technologies: {known}."
+                self.problem(sheet.name, number, "technologies", message, outcome)
+            else:
+                technologies.append(technology)
+        return technologies
+
+    def flat_relations(self, deployment, technologies, roles, sheet, number, row, outcome):
+        if technologies is not None:
             deployment.technologies.set(technologies)
-        roles = self.flat_roles(sheet, number, row, outcome)
         if roles is not None:
             deployment.involvements.all().delete()
             for name, role in roles:

@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import admin_import, api, feeds, views
+from . import api, feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,7 +20,5 @@ urlpatterns = [
     path("data/datapackage.json", api.datapackage_json, name="datapackage"),
     path("data/register.zip", api.register_zip, name="register_zip"),
     path("feeds/deployments.atom", feeds.deployments_feed, name="feed_deployments"),
-    # Staff only (bulk import). Not under /admin/: the admin's catch-all URL, included first in
-    # transparency/urls.py, would answer it.
-    path("data/import/", include(admin_import.urlpatterns)),
+    # The staff-only bulk import is routed in transparency/urls.py, under /admin/import/.
 ]

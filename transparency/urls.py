@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from deployments import admin_import
+
 admin.site.site_header = "Surveillance register: data entry"
 admin.site.site_title = "Surveillance register admin"
 
 urlpatterns = [
+    # Before the admin: its catch-all URL would answer anything else under /admin/.
+    path("admin/import/", include(admin_import.urlpatterns)),
     path("admin/", admin.site.urls),
     path("", include("deployments.urls")),
 ]

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from deployments import importer
+from deployments import admin_import, importer
 from deployments.models import Citation, Cost, Deployment, Location, Organisation, Source
 
 from .factories import make_staff_user
@@ -73,6 +73,12 @@ def csv_file(rows: list[dict], header=HEADER) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(tmp_path, monkeypatch):
+    """Uploads waiting for confirmation go to the test's own folder, not the system's."""
+    monkeypatch.setattr(admin_import, "_upload_dir", lambda: tmp_path)
 
 
 @pytest.fixture
@@ -220,6 +226,13 @@ def test_it_names_the_row_and_column_of_a_bad_cell(reference, cells, column, mes
     assert Deployment.objects.count() == 0
 
 
+def test_it_lists_every_problem_of_a_row_at_once(reference):
+    cells = row(1, start_date="2024-13", technologies="Synthetic telepathy")
+    report = importer.run(csv_file([cells]), "bad.csv")
+    assert problems(report) == [("bad.csv", 2, "start_date"), ("bad.csv", 2, "technologies")]
+    assert len(report.outcomes[0].problems) == 2
+
+
 def test_it_refuses_a_file_that_is_not_utf8(reference):
     data = csv_file([row(1, title="Synthetic café")]).decode().encode("latin-1")
     report = importer.run(data, "latin1.csv")
@@ -339,16 +352,16 @@ def test_it_never_gives_a_new_row_an_id_the_file_already_used(client, reference)
 
 def upload(client, data: bytes, name: str = "import.csv", **extra):
     return client.post(
-        "/data/import/", {"file": SimpleUploadedFile(name, data), **extra}, follow=False
+        "/admin/import/", {"file": SimpleUploadedFile(name, data), **extra}, follow=False
     )
 
 
 def test_it_keeps_the_import_page_to_staff_who_may_add_records(client):
-    assert client.get("/data/import/").status_code == 302  # to the admin login
+    assert client.get("/admin/import/").status_code == 302  # to the admin login
     client.force_login(make_staff_user("synthetic-staff"))  # staff, but no permissions
-    assert client.get("/data/import/").status_code == 403
+    assert client.get("/admin/import/").status_code == 403
     client.force_login(make_staff_user("synthetic-researcher", group="researcher"))
-    page = client.get("/data/import/")
+    page = client.get("/admin/import/")
     assert page.status_code == 200
     assert "Publish the imported records" not in page.content.decode()
 
@@ -362,12 +375,12 @@ def test_it_previews_in_the_admin_then_writes_on_confirm(client, reference):
     assert "synthetic-deployment-2" in html
     assert Deployment.objects.count() == 0
     token = preview.context["token"]
-    done = client.post("/data/import/confirm/", {"token": token})
+    done = client.post("/admin/import/confirm/", {"token": token})
     assert done.status_code == 302
     assert done["Location"] == "/admin/deployments/deployment/?publication__exact=draft"
     assert Deployment.objects.filter(publication="draft").count() == 2
-    again = client.post("/data/import/confirm/", {"token": token})  # used up
-    assert again.status_code == 302 and again["Location"] == "/data/import/"
+    again = client.post("/admin/import/confirm/", {"token": token})  # used up
+    assert again.status_code == 302 and again["Location"] == "/admin/import/"
     assert Deployment.objects.count() == 2
 
 
@@ -377,7 +390,7 @@ def test_it_shows_problems_by_row_and_column_and_offers_no_confirm(client, refer
     html = preview.content.decode()
     assert "1 problem found: nothing was written." in html
     assert "<td>3</td><td>technologies</td><td>Unknown technology" in html
-    assert 'action="/data/import/confirm/"' not in html
+    assert 'action="/admin/import/confirm/"' not in html
     assert Deployment.objects.count() == 0
 
 
@@ -398,7 +411,7 @@ def test_it_lets_a_researcher_import_but_not_publish(client, reference):
 def test_it_refuses_a_confirm_with_someone_elses_token(client, reference):
     client.force_login(make_staff_user("synthetic-editor", group="editor"))
     upload(client, csv_file([row(1)]))
-    response = client.post("/data/import/confirm/", {"token": "not-the-token"})
+    response = client.post("/admin/import/confirm/", {"token": "not-the-token"})
     assert response.status_code == 302
     assert Deployment.objects.count() == 0
 
@@ -435,3 +448,11 @@ def test_it_checks_without_writing_on_a_dry_run(reference, tmp_path):
     call_command("import_register", str(path), "--dry-run", stdout=out)
     assert "nothing written" in out.getvalue()
     assert Deployment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_links_the_import_page_from_the_admin_index_for_researchers_only(client):
+    client.force_login(make_staff_user("synthetic-researcher", group="researcher"))
+    assert 'href="/admin/import/"' in client.get("/admin/").content.decode()
+    client.force_login(make_staff_user("synthetic-viewer"))
+    assert 'href="/admin/import/"' not in client.get("/admin/").content.decode()
