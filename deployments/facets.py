@@ -37,7 +37,9 @@ def _selected(filterset, name) -> set[str]:
 def technology(filterset) -> list[Option]:
     base = _base(filterset, "technology")
     chosen = _selected(filterset, "technology")
-    rows = Technology.objects.annotate(n=Count("deployments", filter=Q(deployments__in=base)))
+    rows = Technology.objects.filter(pk__in=Technology.objects.public().values("pk")).annotate(
+        n=Count("deployments", filter=Q(deployments__in=base))
+    )
     return [Option(t.slug, t.name, t.n, t.slug in chosen) for t in rows.order_by("name")]
 
 

@@ -13,6 +13,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.http import QueryDict
 from django_countries import countries
 
 from . import dates, search
@@ -31,6 +32,7 @@ SORTS = {
     "-start": "Start date, latest first",
     "end": "End date, earliest first",
     "-end": "End date, latest first",
+    # Amounts are compared as reported: choose a currency to compare like with like.
     "cost": "Cost, lowest first",
     "-cost": "Cost, highest first",
     "title": "Title, A to Z",
@@ -40,6 +42,18 @@ SORTS = {
     "relevance": "Best match (with a search)",
 }
 DEFAULT_SORT = "-start"
+SINGLE_VALUED = (
+    "q",
+    "role",
+    "from",
+    "to",
+    "cost_min",
+    "cost_max",
+    "currency",
+    "bbox",
+    "sort",
+    "page",
+)
 
 
 class UpperMultipleChoiceField(forms.MultipleChoiceField):
@@ -126,6 +140,10 @@ class DeploymentFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in SINGLE_VALUED:
+            if len(self.data.getlist(name)) > 1:
+                # Keeping only the last value would widen the result behind the reader's back.
+                self.add_error(name, f"Give {name} once: it takes a single value.")
         low, high = data.get("cost_min"), data.get("cost_max")
         if low is not None and high is not None and low > high:
             self.add_error("cost_max", "cost_max is below cost_min.")
@@ -142,12 +160,14 @@ class DeploymentFilterForm(forms.Form):
 class DeploymentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
     technology = django_filters.ModelMultipleChoiceFilter(
-        queryset=Technology.objects.all(), to_field_name="slug", method="filter_technology"
+        queryset=Technology.objects.public(), to_field_name="slug", method="filter_technology"
     )
     status = django_filters.MultipleChoiceFilter(choices=Deployment.Status.choices)
     country = CountryFilter(choices=list(countries), method="filter_country")
     organisation = django_filters.ModelMultipleChoiceFilter(
-        queryset=Organisation.objects.all(), to_field_name="slug", method="filter_organisation"
+        queryset=Organisation.objects.public(),
+        to_field_name="slug",
+        method="filter_organisation",
     )
     role = django_filters.ChoiceFilter(
         choices=Involvement.Role.choices, method="filter_role", label="Organisation's role"
@@ -344,4 +364,10 @@ def filtered(params, *, queryset=None) -> DeploymentFilter:
     """The FilterSet over published deployments for these query parameters."""
     if queryset is None:
         queryset = Deployment.objects.published()
-    return DeploymentFilter(params, queryset=queryset)
+    # An empty value means "not set" (a blank form field), never "match the empty string".
+    present = QueryDict(mutable=True)
+    lists = params.lists() if hasattr(params, "lists") else params.items()
+    for name, values in lists:
+        values = values if isinstance(values, list | tuple) else [values]
+        present.setlist(name, [v for v in values if str(v).strip() != ""])
+    return DeploymentFilter(present, queryset=queryset)

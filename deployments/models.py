@@ -73,11 +73,18 @@ def _date_pair(label: str, *, blank_ok: bool = True):
     )
 
 
+class TechnologyQuerySet(models.QuerySet):
+    def public(self):
+        """Technologies of at least one published deployment (a draft's new entry stays hidden)."""
+        return self.filter(deployments__publication=Deployment.Publication.PUBLISHED).distinct()
+
+
 class Technology(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(help_text="What it is and does, in plain language.")
 
+    objects = TechnologyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

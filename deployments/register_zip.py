@@ -56,7 +56,7 @@ def table_queryset(name: str):
         return Deployment.objects.published().order_by("id")
     if name == "technologies":
         # Every technology has a public page, used or not.
-        return Technology.objects.order_by("id")
+        return Technology.objects.public().order_by("id")
     if name == "deployment_technologies":
         return Deployment.technologies.through.objects.filter(deployment__in=published).order_by(
             "deployment_id", "technology_id"

@@ -52,6 +52,8 @@ def search(queryset, text: str):
     # SQLite fallback: every word must appear in the title or the document; a title hit ranks
     # first. Case-insensitive for ASCII only, which is SQLite's LIKE.
     words = [w.strip('"') for w in text.split() if w.strip('"')]
+    if not words:  # only quote marks: nothing to look for, as PostgreSQL's websearch finds
+        return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
     condition = Q()
     for word in words:
         condition &= Q(title__icontains=word) | Q(search_text__icontains=word)

@@ -61,7 +61,7 @@ def organisation_detail(request, slug):
 
 
 def technology_detail(request, slug):
-    technology = get_object_or_404(Technology, slug=slug)
+    technology = get_object_or_404(Technology.objects.public(), slug=slug)
     published = Deployment.objects.published().filter(technologies=technology)
     context = {
         "technology": technology,

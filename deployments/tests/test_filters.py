@@ -128,3 +128,41 @@ def test_it_reports_each_bad_value_by_name(cast, query, parameter):
 
 def test_it_ranks_a_title_match_first_when_searching(cast):
     assert slugs("q=scanner")[0] == "scanner"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["cost_min=1&cost_min=2&currency=GBP", "role=operator&role=supplier", "from=2020&from=2021"],
+)
+def test_it_refuses_a_single_valued_parameter_given_twice(cast, query):
+    filterset = filters.filtered(QueryDict(query))
+    assert not filterset.is_valid()
+    assert "once" in " ".join(m for _, m in filterset.error_list())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("technology=&status=", ["camera", "scanner", "watch"]),
+        ("from=2030&from=", ["camera"]),  # open-ended: may still run in 2030
+        ("role=operator&role=", ["camera", "scanner"]),
+        ("cost_min=100000&cost_min=&currency=GBP", ["watch"]),
+    ],
+)
+def test_it_treats_an_empty_value_as_not_set(cast, query, expected):
+    assert sorted(slugs(query)) == expected
+
+
+def test_it_finds_nothing_for_a_search_of_only_quote_marks(cast):
+    assert slugs("q=%22%22") == []
+
+
+def test_it_knows_no_organisation_or_technology_that_only_drafts_mention(cast):
+    from deployments.models import Involvement, Organisation, Technology
+
+    hidden = Organisation.objects.create(name="Synthetic Hidden Ltd", slug="hidden")
+    Involvement.objects.create(deployment=cast.draft, organisation=hidden, role="supplier")
+    secret = Technology.objects.create(name="Synthetic secret", slug="secret", description="-")
+    cast.draft.technologies.add(secret)
+    for query in ("organisation=hidden", "technology=secret"):
+        assert not filters.filtered(QueryDict(query)).is_valid()
