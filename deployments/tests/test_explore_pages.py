@@ -167,3 +167,18 @@ def _grow_more(cast, n):
         d.technologies.set([cast.anpr])
         Citation.objects.create(deployment=d, source=cast.source)
         Involvement.objects.create(deployment=d, organisation=cast.police, role="operator")
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [("/organisations/police/", "organisation=police"), ("/technologies/anpr/", "technology=anpr")],
+)
+def test_it_links_organisation_and_technology_pages_to_the_filtered_views(client, cast, url, query):
+    body = client.get(url).content.decode()
+    for view in (
+        "/deployments/",
+        "/deployments/map/",
+        "/deployments/timeline/",
+        "/deployments.csv",
+    ):
+        assert f'href="{view}?{query}"' in body
