@@ -46,43 +46,36 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-@admin.register(Technology)
-class TechnologyAdmin(HistoryAdmin):
-    list_display = ["name", "slug", "deployment_count"]
-    list_filter = ["deployments__publication"]
-    search_fields = ["name", "description"]
+class NamedEntryAdmin(HistoryAdmin):
+    """Technologies and organisations: a name, a stable public slug, and their deployments."""
 
     def get_prepopulated_fields(self, request, obj=None):
         # Only on add: the slug is a public URL, so it is not rewritten when the name is.
         return {"slug": ["name"]} if obj is None else {}
 
     def get_queryset(self, request):
-        # distinct: the changelist's filter joins deployments again, which would multiply it.
+        # distinct: a list filter joining deployments again, or an organisation with two roles
+        # in one deployment, would otherwise multiply the count.
         deployments = Count("deployments", distinct=True)
         return super().get_queryset(request).annotate(deployment_count=deployments)
 
     @admin.display(description="deployments", ordering="deployment_count")
     def deployment_count(self, obj):
         return obj.deployment_count
+
+
+@admin.register(Technology)
+class TechnologyAdmin(NamedEntryAdmin):
+    list_display = ["name", "slug", "deployment_count"]
+    list_filter = ["deployments__publication"]
+    search_fields = ["name", "description"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class OrganisationAdmin(NamedEntryAdmin):
     list_display = ["name", "kind", "country", "website", "deployment_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "description", "website"]
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {"slug": ["name"]} if obj is None else {}
-
-    def get_queryset(self, request):
-        # distinct: an organisation with two roles in one deployment counts it once.
-        deployments = Count("deployments", distinct=True)
-        return super().get_queryset(request).annotate(deployment_count=deployments)
-
-    @admin.display(description="deployments", ordering="deployment_count")
-    def deployment_count(self, obj):
-        return obj.deployment_count
 
 
 @admin.register(Source)

@@ -16,16 +16,6 @@ def encode(pairs: list[tuple[str, str]]) -> str:
     return "?" + urlencode(pairs) if pairs else "?"
 
 
-def toggle(params: QueryDict, name: str, value: str) -> str:
-    """Add `name=value`, or remove it when present (a facet option's link)."""
-    pairs = [(k, v) for k, v in _pairs(params) if k != RESETS_PAGE]
-    if (name, value) in pairs:
-        pairs.remove((name, value))
-    else:
-        pairs.append((name, value))
-    return encode(pairs)
-
-
 def without(params: QueryDict, name: str, value: str | None = None) -> str:
     """Remove one value of a parameter, or the whole parameter (a filter chip's link)."""
     pairs = [
@@ -34,6 +24,11 @@ def without(params: QueryDict, name: str, value: str | None = None) -> str:
         if k != RESETS_PAGE and not (k == name and (value is None or v == value))
     ]
     return encode(pairs)
+
+
+def without_all(params: QueryDict, names) -> str:
+    """Remove these parameters entirely (the 400 page's way back)."""
+    return encode([(k, v) for k, v in _pairs(params) if k != RESETS_PAGE and k not in names])
 
 
 def replace(params: QueryDict, **values: str) -> str:

@@ -78,7 +78,7 @@ def technology_detail(request, slug):
 PAGE_SIZE = 50
 
 
-def _filter_or_400(request, template="deployments/bad_request.html"):
+def _filter_or_400(request):
     """(filterset, None) for a valid query, else (filterset, a 400 page naming each problem).
 
     django-filter would silently drop an invalid parameter and widen the result; a reader who
@@ -87,8 +87,9 @@ def _filter_or_400(request, template="deployments/bad_request.html"):
     filterset = filters.filtered(request.GET)
     if filterset.is_valid():
         return filterset, None
-    context = {"errors": filterset.error_list(), "reset": querystrings.encode([])}
-    return filterset, render(request, template, context, status=400)
+    errors = filterset.error_list()
+    context = {"errors": errors, "reset": querystrings.without_all(request.GET, dict(errors))}
+    return filterset, render(request, "deployments/bad_request.html", context, status=400)
 
 
 def _explore_context(request, filterset, view_name):

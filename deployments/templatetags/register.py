@@ -40,12 +40,6 @@ def money(amount):
 
 
 @register.simple_tag(takes_context=True)
-def qs_toggle(context, name, value):
-    """Link that adds or removes one filter value, keeping the others."""
-    return querystrings.toggle(context["request"].GET, name, str(value))
-
-
-@register.simple_tag(takes_context=True)
 def qs_year(context, year):
     """Link that narrows the dates to one year."""
     return querystrings.replace(context["request"].GET, **{"from": year, "to": year})

@@ -182,3 +182,9 @@ def test_it_links_organisation_and_technology_pages_to_the_filtered_views(client
         "/deployments.csv",
     ):
         assert f'href="{view}?{query}"' in body
+
+
+def test_it_offers_the_same_question_without_the_bad_parameter(client, cast):
+    response = client.get("/deployments/?technology=anpr&from=2024-13&page=2")
+    assert response.status_code == 400
+    assert 'href="/deployments/?technology=anpr"' in response.content.decode()
