@@ -3,6 +3,8 @@
 #   make test   the whole suite: SQLite, or PostgreSQL when DATABASE_URL is set
 #   make lint   ruff check and ruff format --check        make format   fix what ruff can
 #   make check  migrations are up to date and Django's system checks pass
+#   make bench  the register at scale: N=100000 (default) on SQLite and PostgreSQL; N=1000000 on
+#               PostgreSQL. Prints latency, throughput and memory next to the database's floor.
 
 PYTHON ?= python3
 ADDRESS ?= 127.0.0.1:8000
@@ -11,7 +13,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install: pip runs again only when a requirements file is newer.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format check venv
+.PHONY: run test lint format check venv bench
 
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
@@ -36,6 +38,10 @@ format: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+
+# N records (default 100,000); DB=sqlite, postgres or both (the default below 1,000,000).
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py --n $(or $(N),100000) $(if $(DB),--db $(DB))
 
 venv: $(INSTALLED)
 

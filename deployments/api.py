@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import dictionary, exports, filters, querystrings, records
+from . import dictionary, exports, facets, filters, mapdata, querystrings, records
 from .models import Deployment
 from .register_zip import write_register_zip
 from .views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
@@ -96,15 +97,38 @@ def deployments_geojson(request):
     )
 
 
+# gzip here rather than site-wide: this answer is the one large body a page fetches, it holds
+# no secret (so no BREACH risk), and its per-feature budget is counted after compression.
+@gzip_page
+@require_safe
+def map_geojson(request):
+    """The explore map's compact data: each location, or counts per grid cell (mapdata.py)."""
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+    params, errors = mapdata.map_params(request.GET)
+    if errors:
+        return _json_error([{"parameter": n, "message": m} for n, m in errors], 400)
+    return _data_response(
+        request,
+        lambda: StreamingHttpResponse(
+            mapdata.map_lines(filterset.qs, params), content_type="application/geo+json"
+        ),
+    )
+
+
 @require_safe
 def deployments_csv(request):
+    from . import csv_export
+
     filterset, bad = _filter_or_json_400(request)
     if bad:
         return bad
 
     def make():
         response = StreamingHttpResponse(
-            exports.csv_lines(filterset.qs, _base_url(request)),
+            # One SQL statement streamed as the database writes it (csv_export.py).
+            csv_export.csv_chunks(filterset.qs, _base_url(request)),
             content_type="text/csv; charset=utf-8; header=present",
         )
         name = exports.filename(filterset.active, request.GET, "csv")
@@ -120,6 +144,7 @@ def deployments_json(request):
     if bad:
         return bad
     paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = facets.total(filterset)  # shared with the list page's cached total
     number = filterset.form.cleaned_data.get("page") or 1
     if number > max(paginator.num_pages, 1):
         message = f"There is no page {number}: the last is {paginator.num_pages}."

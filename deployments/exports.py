@@ -12,10 +12,9 @@ import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from django.db import connection
 from django.urls import reverse
 
-from . import dates, dictionary
+from . import dates, dictionary, freshness
 from .models import (
     Citation,
     Cost,
@@ -325,7 +324,11 @@ def csv_row(record: dict, urls: Urls) -> list[str]:
 
 
 def csv_lines(deployments, base_url: str) -> Iterator[bytes]:
-    """The CSV export of a filtered queryset, as UTF-8 chunks of one batch each."""
+    """The CSV export of a filtered queryset, as UTF-8 chunks of one batch each.
+
+    The definition, in Python, of what /deployments.csv holds: the site serves the same bytes
+    from one SQL statement (csv_export.py), and tests/test_csv_export.py compares the two.
+    """
     writer = csv_writer()
     urls = Urls(base_url)
     yield writer.writerow(EXPORT_HEADER).encode()
@@ -603,32 +606,10 @@ def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
 
 
 def last_changed() -> dt.datetime | None:
-    """The latest edit anywhere in the register, from the edit history (one query).
+    """When the public register last changed (freshness.py; one primary-key lookup).
 
     Deployment.updated alone would miss a withdrawal (the record leaves the set) and edits to
-    its costs, sources or organisations, which do not touch the deployment's own row.
+    its costs, sources or organisations, which do not touch the deployment's own row; edits to
+    never-published drafts do not count, so this does not reveal when drafts are worked on.
     """
-    from django.apps import apps
-
-    tables = [
-        model._meta.db_table
-        for model in apps.get_app_config("deployments").get_models()
-        if model.__name__.startswith("Historical")
-        and any(f.name == "history_date" for f in model._meta.fields)
-    ]
-    if not tables:
-        return None
-    quote = connection.ops.quote_name
-    # Table names come from the models, never from a request.
-    parts = " UNION ALL ".join(
-        f"SELECT MAX({quote('history_date')}) AS latest FROM {quote(t)}"  # noqa: S608
-        for t in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(latest) FROM ({parts}) AS changes")  # noqa: S608
-        (latest,) = cursor.fetchone()
-    if isinstance(latest, str):  # SQLite returns the raw text of an aggregate over a union
-        latest = dt.datetime.fromisoformat(latest)
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=dt.UTC)
-    return latest
+    return freshness.current().changed

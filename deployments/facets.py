@@ -1,15 +1,21 @@
 """Facet counts: for each filter option, how many records it would give with the OTHER active
-filters applied. One query per facet, whatever the number of records or options."""
+filters applied. One or two queries per facet, whatever the number of records or options.
+
+Counts come from a GROUP BY over the rows whose deployment is IN the filtered set (a semi-join),
+never from COUNT(...) FILTER (WHERE ... IN subquery): PostgreSQL runs the latter as a hashed
+subplan only while the set fits in work_mem, and past that re-scans it for every row, which
+took minutes at a million records.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django_countries import countries
 
-from .models import Deployment, Involvement, LegalBasis, Location, Technology
+from . import freshness
+from .models import Deployment, Involvement, LegalBasis, Location, Organisation, Technology
 
 ORGANISATION_LIMIT = 25  # the busiest organisations, plus any the reader selected
 
@@ -37,10 +43,12 @@ def _selected(filterset, name) -> set[str]:
 def technology(filterset) -> list[Option]:
     base = _base(filterset, "technology")
     chosen = _selected(filterset, "technology")
-    rows = Technology.objects.filter(pk__in=Technology.objects.public().values("pk")).annotate(
-        n=Count("deployments", filter=Q(deployments__in=base))
-    )
-    return [Option(t.slug, t.name, t.n, t.slug in chosen) for t in rows.order_by("name")]
+    links = Deployment.technologies.through.objects.filter(deployment__in=base)
+    counts = dict(links.order_by().values_list("technology").annotate(n=Count("deployment")))
+    return [
+        Option(t.slug, t.name, counts.get(t.pk, 0), t.slug in chosen)
+        for t in Technology.objects.public().order_by("name")
+    ]
 
 
 def status(filterset) -> list[Option]:
@@ -56,16 +64,16 @@ def status(filterset) -> list[Option]:
 def country(filterset) -> list[Option]:
     base = _base(filterset, "country")
     chosen = _selected(filterset, "country")
-    rows = (
-        Location.objects.filter(deployment__publication=Deployment.Publication.PUBLISHED)
-        .exclude(country="")
+    located = Location.objects.exclude(country="").order_by()
+    counts = dict(
+        located.filter(deployment__in=base)
         .values_list("country")
-        .annotate(n=Count("deployment", distinct=True, filter=Q(deployment__in=base)))
+        .annotate(n=Count("deployment", distinct=True))
     )
-    counts = dict(rows)
-    for code in chosen:
-        counts.setdefault(code, 0)
-    options = [Option(code, countries.name(code), n, code in chosen) for code, n in counts.items()]
+    # Every country of a published record stays an option, at zero if the filter excludes it.
+    present = located.filter(deployment__publication=Deployment.Publication.PUBLISHED)
+    codes = set(present.values_list("country", flat=True).distinct()) | chosen
+    options = [Option(c, countries.name(c), counts.get(c, 0), c in chosen) for c in codes]
     return sorted(options, key=lambda o: o.label)
 
 
@@ -73,17 +81,19 @@ def organisation(filterset) -> list[Option]:
     base = _base(filterset, "organisation")
     chosen = _selected(filterset, "organisation")
     role = filterset.form.cleaned_data.get("role")
-    in_base = Q(deployment__in=base) & (Q(role=role) if role else Q())
-    rows = (
-        Involvement.objects.filter(deployment__publication=Deployment.Publication.PUBLISHED)
-        .values_list("organisation__slug", "organisation__name")
-        .annotate(n=Count("deployment", distinct=True, filter=in_base))
-        .order_by("-n", "organisation__name")
+    involved = Involvement.objects.filter(deployment__in=base, **({"role": role} if role else {}))
+    counts = dict(
+        involved.order_by()
+        .values_list("organisation")
+        .annotate(n=Count("deployment", distinct=True))
     )
-    options = []
-    for slug, name, n in rows:
-        if len(options) < ORGANISATION_LIMIT or slug in chosen:
-            options.append(Option(slug, name, n, slug in chosen))
+    named = Organisation.objects.public().order_by().values_list("pk", "slug", "name")
+    ranked = sorted(named, key=lambda o: (-counts.get(o[0], 0), o[2]))
+    options = [
+        Option(slug, name, counts.get(pk, 0), slug in chosen)
+        for rank, (pk, slug, name) in enumerate(ranked)
+        if rank < ORGANISATION_LIMIT or slug in chosen
+    ]
     return sorted(options, key=lambda o: (-o.count, o.label))
 
 
@@ -102,14 +112,14 @@ def year(filterset, today: dt.date | None = None) -> list[Option]:
     """Records whose possible span touches each year (the same overlap rule as from/to)."""
     today = today or timezone.localdate()
     published = filterset.queryset
-    bounds = published.aggregate(
-        first=Min(ExtractYear("start_date")), last=Max(ExtractYear("end_latest"))
-    )
+    # Dates, not their years: an index answers MIN/MAX of a column, not of an expression.
+    bounds = published.aggregate(first=Min("start_date"), last=Max("end_latest"))
     if bounds["first"] is None:
         return []
-    last = max(bounds["last"] or today.year, today.year)
+    first_year = bounds["first"].year
+    last = max(bounds["last"].year if bounds["last"] else today.year, today.year)
     base = filterset.filter_queryset(published, exclude={"date", "sort", "page"})
-    years = range(bounds["first"], last + 1)
+    years = range(first_year, last + 1)
     counts = base.aggregate(
         **{
             f"y{y}": Count(
@@ -133,11 +143,25 @@ def year(filterset, today: dt.date | None = None) -> list[Option]:
 
 
 def all_facets(filterset) -> dict[str, list[Option]]:
-    return {
-        "technology": technology(filterset),
-        "status": status(filterset),
-        "country": country(filterset),
-        "organisation": organisation(filterset),
-        "legal_status": legal_status(filterset),
-        "year": year(filterset),
-    }
+    """Every facet, counted once per query and register state (six GROUP BYs over the whole
+    register are the costliest part of an explore page; the same filter asked again, by the
+    next reader or on the map after the list, reuses them until something public changes)."""
+
+    def count_all():
+        return {
+            "technology": technology(filterset),
+            "status": status(filterset),
+            "country": country(filterset),
+            "organisation": organisation(filterset),
+            "legal_status": legal_status(filterset),
+            "year": year(filterset),
+        }
+
+    return freshness.cached("facets", freshness.params_key(filterset.data), count_all)
+
+
+def total(filterset) -> int:
+    """How many records the filter gives, reused like the facets."""
+    return freshness.cached(
+        "total", freshness.params_key(filterset.data), lambda: filterset.qs.order_by().count()
+    )

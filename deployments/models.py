@@ -5,6 +5,7 @@ Source. Uncertain facts are stored as what is known: an imprecise date keeps its
 cost keeps its qualifier ("up to"), a location keeps its precision ("national").
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
@@ -76,7 +77,13 @@ def _date_pair(label: str, *, blank_ok: bool = True):
 class TechnologyQuerySet(models.QuerySet):
     def public(self):
         """Technologies of at least one published deployment (a draft's new entry stays hidden)."""
-        return self.filter(deployments__publication=Deployment.Publication.PUBLISHED).distinct()
+        # EXISTS stops at the first published deployment; a join with DISTINCT would read all
+        # of them, and every request naming a technology validates it through this.
+        published = Deployment.technologies.through.objects.filter(
+            technology=models.OuterRef("pk"),
+            deployment__publication=Deployment.Publication.PUBLISHED,
+        )
+        return self.filter(models.Exists(published))
 
 
 class Technology(models.Model):
@@ -101,9 +108,11 @@ class Technology(models.Model):
 class OrganisationQuerySet(models.QuerySet):
     def public(self):
         """Organisations named in at least one published deployment."""
-        return self.filter(
-            involvements__deployment__publication=Deployment.Publication.PUBLISHED
-        ).distinct()
+        published = Involvement.objects.filter(
+            organisation=models.OuterRef("pk"),
+            deployment__publication=Deployment.Publication.PUBLISHED,
+        )
+        return self.filter(models.Exists(published))
 
 
 class Organisation(models.Model):
@@ -257,6 +266,10 @@ class Deployment(ImpreciseDateMixin, models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Texts of the record, its organisations and sources in one column (search.py keeps it).
     search_text = models.TextField(blank=True, default="", editable=False)
+    # PostgreSQL only: title (weight A) and search_text (B) as a tsvector, written by a trigger
+    # (migration 0004) so every insert, bulk or not, keeps it in step; GIN-indexed for search.
+    # The column exists but stays empty on SQLite, which searches search_text instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -266,7 +279,9 @@ class Deployment(ImpreciseDateMixin, models.Model):
     )
 
     objects = DeploymentQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[technologies], excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        m2m_fields=[technologies], excluded_fields=["search_text", "search_vector"]
+    )
     imprecise_dates = (
         ("start_date", "start_precision", "start date"),
         ("end_date", "end_precision", "end date"),
@@ -275,6 +290,15 @@ class Deployment(ImpreciseDateMixin, models.Model):
     class Meta:
         ordering = ["-start_date", "title"]
         permissions = [("publish_deployment", "Can publish and withdraw deployments")]
+        # The list's default order has its own index, per database (migration 0004): NULLS
+        # LAST is spelled differently on each. These serve the facets, the home page's
+        # latest records and the date filters.
+        indexes = [
+            models.Index(fields=["publication", "status"], name="deployment_pub_status"),
+            models.Index(fields=["publication", "-published_at"], name="deployment_pub_published"),
+            models.Index(fields=["publication", "-updated"], name="deployment_pub_updated"),
+            models.Index(fields=["publication", "end_latest"], name="deployment_pub_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_latest__isnull=True)
@@ -450,7 +474,11 @@ class Location(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["latitude", "longitude"], name="location_point")]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="location_point"),
+            # The country facet counts deployments per country from the index alone.
+            models.Index(fields=["country", "deployment"], name="location_country"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
@@ -649,6 +677,7 @@ class LegalBasis(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "legal bases"
+        indexes = [models.Index(fields=["status", "deployment"], name="legal_basis_status")]
         constraints = [models.CheckConstraint(condition=_http_only, name="legal_basis_url_http")]
 
     def __str__(self):
@@ -744,3 +773,25 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.get_claim_display()}: {self.source}"
+
+
+class RegisterState(models.Model):
+    """One row: when the public register last changed, and a token that changes with it.
+
+    Pages, facet counts and exports are reused (HTTP validators, the cache) for as long as the
+    token stays the same, so reading "has anything public changed?" costs one primary-key
+    lookup instead of a scan of every history table. freshness.touch() writes it; signals.py
+    calls that on every edit a reader could see, and never on edits to never-published drafts,
+    so the Last-Modified of a page does not reveal when a draft was worked on.
+    """
+
+    changed = models.DateTimeField()
+    # A fresh random token on each change, never a counter: a test or an import rolled back
+    # would reuse a counter's values and revive cache entries for data that no longer exists.
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "register state"
+
+    def __str__(self):
+        return f"changed {self.changed:%Y-%m-%d %H:%M:%S}"

@@ -4,9 +4,11 @@ Each query shape lives here once so the number of queries per page stays constan
 many records a page shows (pinned in tests).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from . import timeline
@@ -31,12 +33,29 @@ LISTING_PREFETCH = (
 )
 
 
+# Never shown, and the biggest columns of a row: the search document and its tsvector.
+UNSHOWN = ("search_text", "search_vector")
+
+
 def for_listing(queryset):
-    return queryset.prefetch_related(*LISTING_PREFETCH)
+    return queryset.defer(*UNSHOWN).prefetch_related(*LISTING_PREFETCH)
+
+
+# An organisation's or a technology's page lists this many of its records; the list view it
+# links to has them all, paginated. Unbounded, a busy police force would be a page of
+# thousands of cards.
+COLLECTION_LIMIT = 50
+
+
+def latest(queryset):
+    """The COLLECTION_LIMIT latest records by start date, unknown starts last, for listing:
+    the list view's default order ("-start"), so its first page begins with the same ones."""
+    ordered = queryset.order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    return for_listing(ordered[:COLLECTION_LIMIT])
 
 
 def for_record_page(queryset):
-    return queryset.prefetch_related(
+    return queryset.defer(*UNSHOWN).prefetch_related(
         "technologies",
         Prefetch(
             "involvements",
@@ -64,26 +83,85 @@ TIMELINE_FIELDS = (
 EVENT_FIELDS = ("deployment_id", "kind", "date", "date_precision", "description")
 
 
-def timeline_for(queryset, **options) -> timeline.Timeline:
-    """The timeline of these deployments in three queries, as plain rows (no model objects),
-    so thousands of records stay cheap; past timeline's row limit it aggregates and the
-    events are not fetched at all."""
+def timeline_for(
+    queryset, *, group_by_technology: bool = True, dom_id: str = "timeline", max_rows=None
+) -> timeline.Timeline:
+    """The timeline of these deployments in a few queries, whatever their number.
+
+    A first count of the records, capped at max_rows + 1 so it stops reading as soon as the
+    answer is known, decides the path. More records than rows allowed: the counts per year
+    come from the database (one or two GROUP BYs) and no record is read, so a million
+    records cost what a hundred do in memory. Otherwise the rows and their technologies as
+    plain values (no model objects); then, if the drawing fits (a record counts once per
+    technology group it appears in), the events, else timeline.build counts those few
+    hundred records per year in Python.
+    """
     from .exports import technology_names
+
+    max_rows = timeline.MAX_ROWS if max_rows is None else max_rows
+    options = {"group_by_technology": group_by_technology, "dom_id": dom_id}
+    today = timezone.localdate()
+    if queryset.order_by()[: max_rows + 1].count() > max_rows:
+        totals, by_technology = _year_spans(queryset, group_by_technology)
+        return timeline.build_aggregate(totals, by_technology, today=today, **options)
 
     rows = list(queryset.values(*TIMELINE_FIELDS))
     names = technology_names(queryset)
     for row in rows:
         row["technology_names"] = names.get(row["id"], [])
     events: dict[int, list[dict]] = {}
-    max_rows = options.get("max_rows", 300)
-    if sum(max(len(row["technology_names"]), 1) for row in rows) <= max_rows:
+    drawn = sum(max(len(row["technology_names"]), 1) for row in rows)
+    if (drawn if group_by_technology else len(rows)) <= max_rows:
         labels = dict(Event.Kind.choices)
         for event in Event.objects.filter(deployment__in=queryset.values("pk")).values(
             *EVENT_FIELDS
         ):
             event["kind_label"] = labels[event["kind"]]
             events.setdefault(event["deployment_id"], []).append(event)
-    return timeline.build(rows, events, today=timezone.localdate(), **options)
+    return timeline.build(rows, events, today=today, max_rows=max_rows, **options)
+
+
+def _year_spans(queryset, group_by_technology: bool):
+    """(totals, by technology) year spans for timeline.build_aggregate, counted in the database.
+
+    A date is stored as the first day of its period, and no period (a day, a month, a year)
+    crosses a new year, so the year of end_date is the year of the last day the end could
+    mean, exactly what timeline.year_span reads from a record.
+    """
+    # By primary key, so a filter's joins, annotations (a search rank) and ordering cannot
+    # reach the GROUP BY.
+    deployments = Deployment.objects.filter(pk__in=queryset.values("pk")).order_by()
+    span = {"first": ExtractYear("start_date"), "last": ExtractYear("end_date")}
+    totals: Counter = Counter()
+    by_technology: dict[str, Counter] = {}
+    if not group_by_technology:
+        for row in deployments.values(**span).annotate(n=Count("pk")):
+            totals[_span_key(row)] += row["n"]
+        return totals, by_technology
+    through = Deployment.technologies.through
+    has_technology = Exists(through.objects.filter(deployment=OuterRef("pk")))
+    for row in deployments.values(**span, has_technology=has_technology).annotate(n=Count("pk")):
+        totals[_span_key(row)] += row["n"]
+        if not row["has_technology"]:
+            by_technology.setdefault(timeline.NO_TECHNOLOGY, Counter())[_span_key(row)] += row["n"]
+    per_technology = (
+        through.objects.filter(deployment__in=queryset.values("pk"))
+        .values(
+            name=F("technology__name"),
+            first=ExtractYear("deployment__start_date"),
+            last=ExtractYear("deployment__end_date"),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in per_technology:
+        by_technology.setdefault(row["name"], Counter())[_span_key(row)] += row["n"]
+    return totals, by_technology
+
+
+def _span_key(row: dict) -> tuple[int | None, int | None]:
+    # int(): some backends return the extracted year as a decimal.
+    return tuple(None if row[k] is None else int(row[k]) for k in ("first", "last"))
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Pure functions over plain objects (model instances or dicts), no database access: a view fetches
 (and prefetches technologies), build() lays out, and templates/deployments/includes/_timeline.html
 draws. Horizontal positions are percentages of the plot width, so the SVG stretches to any width
-while its text keeps its size; vertical positions are pixels.
+while its text keeps its size; vertical positions are pixels. Past MAX_ROWS rows a timeline
+counts deployments per year instead (timeline_aggregate.py, build_aggregate), from records here
+or, for a large selection, from the database (records.timeline_for).
 
 A date known to the year is the whole year: a start "2002" is a hatched band over 2002, not a
 point at 1 January. The solid bar is only the time the deployment was certainly running.
@@ -12,9 +14,8 @@ point at 1 January. The solid bar is only the time the deployment was certainly 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,9 +24,13 @@ from django.urls import reverse
 from . import dates
 from .dates import Precision
 from .models import Deployment, Event
+from .timeline_aggregate import Aggregate, YearSpans, aggregate, year_bounds
 
 SPANS = "spans"
 AGGREGATE = "aggregate"
+# Past this many rows (a deployment counts once per technology group it appears in) a timeline
+# shows counts per year instead: thousands of rows are unreadable and heavy to send.
+MAX_ROWS = 300
 
 # Statuses whose missing end means "still running" (or, for announced, "no end planned"): the
 # bar stays open to the right edge. Other statuses with no end date say "end unknown".
@@ -43,8 +48,6 @@ LABEL_MAX_CHARS = 90  # the full title is always in the link's accessible name a
 PLOT_MIN_PX = 576
 COMPACT_PLOT_MIN_PX = 288
 YEAR_LABEL_PX = 40
-# Minimum widths (rem) the CSS offers an aggregate plot, as classes .tl-w36 ... .tl-w80.
-AGGREGATE_WIDTHS_REM = (36, 48, 64, 80)
 
 # Event kind -> (shape drawn on the bar, character used in the legend and the table). Shapes
 # differ by outline, not only colour, so they survive greyscale printing and colour blindness.
@@ -140,40 +143,6 @@ class Group:
     dom_id: str
     rows: list[Span]
     height: int
-
-
-@dataclass
-class Cell:
-    year: int
-    count: int
-    x: float
-    width: float
-    centre: float
-    level: int  # 0 (none) .. 4 (the busiest year of the whole figure), for shading
-    text: str
-
-
-@dataclass
-class AggregateRow:
-    name: str
-    cells: list[Cell]
-    total: int  # distinct deployments in this row, dated or not
-    undated: int  # of which with no year to count them in
-    y: int = 0
-
-
-@dataclass
-class Aggregate:
-    rows: list[AggregateRow]  # one per technology (empty when not grouped)
-    totals: AggregateRow  # every deployment once, whatever its technologies
-    max_count: int
-    height: int
-    show_counts: bool  # the numbers fit in the cells at the plot's minimum width
-    width_class: str  # CSS class setting that minimum width (wider for many years)
-
-    @property
-    def all_rows(self) -> list[AggregateRow]:
-        return [self.totals, *self.rows]
 
 
 @dataclass
@@ -532,6 +501,12 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
     )
 
 
+def _group_order(name: str) -> tuple:
+    # Alphabetical, "Technology not recorded" last; the name itself breaks a tie of case, so
+    # the order never depends on the order the names arrived in.
+    return (name == NO_TECHNOLOGY, name.casefold(), name)
+
+
 def _groups(
     records: Sequence[_Record], group_by_technology: bool
 ) -> list[tuple[str, list[_Record]]]:
@@ -544,95 +519,8 @@ def _groups(
     for record in records:
         for name in record.technologies or [NO_TECHNOLOGY]:
             grouped[name].append(record)
-    names = sorted(grouped, key=lambda n: (n == NO_TECHNOLOGY, n.casefold()))
+    names = sorted(grouped, key=_group_order)
     return [(name, grouped[name]) for name in names]
-
-
-# Aggregate --------------------------------------------------------------------------------
-
-
-def active_years(start: Period | None, end: Period | None, open_until: int) -> range | None:
-    """The years a deployment counts in: every year its possible span touches.
-
-    The rule of the date filter (DeploymentFilter._filter_dates) and the year facet, so a count
-    here is the number of records the year filter lists: from the first year its start could
-    fall in to the last year its end could fall in. An unknown end is open, up to open_until
-    (the axis end, which includes this year); an unknown start places it in no year (None).
-    """
-    if start is None:
-        return None
-    last = (end[1] - _ONE_DAY).year if end else open_until
-    return range(start[0].year, max(last, start[0].year) + 1)
-
-
-def _count_row(
-    name: str,
-    records: Iterable[_Record],
-    years_of: Callable[[_Record], range | None],
-    axis: _Axis,
-) -> AggregateRow:
-    counts: dict[int, int] = defaultdict(int)
-    total = undated = 0
-    for record in records:
-        total += 1
-        years = years_of(record)
-        if years is None:
-            undated += 1
-            continue
-        for year in years:
-            counts[year] += 1
-    cells = []
-    for year in range(axis.first_year, axis.last_year + 1):
-        segment = axis.segment(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
-        count = counts.get(year, 0)
-        noun = "deployment" if count == 1 else "deployments"
-        cells.append(
-            Cell(
-                year=year,
-                count=count,
-                x=segment.x,
-                width=segment.width,
-                centre=round(segment.x + segment.width / 2, 3),
-                level=0,
-                text=f"{name}, {year}: {count} {noun}",
-            )
-        )
-    return AggregateRow(name=name, cells=cells, total=total, undated=undated)
-
-
-def _aggregate(records: Sequence[_Record], axis: _Axis, group_by_technology: bool) -> Aggregate:
-    years = {id(r): active_years(r.start, r.end, open_until=axis.last_year) for r in records}
-
-    def years_of(record: _Record) -> range | None:
-        return years[id(record)]
-
-    rows = []
-    if group_by_technology:
-        rows = [
-            _count_row(name, members, years_of, axis)
-            for name, members in _groups(records, group_by_technology=True)
-        ]
-    totals = _count_row("All technologies", records, years_of, axis)
-    max_count = max((c.count for r in (totals, *rows) for c in r.cells), default=0)
-    for row in (totals, *rows):
-        for cell in row.cells:
-            cell.level = math.ceil(4 * cell.count / max_count) if cell.count else 0
-    y = AXIS_HEIGHT
-    for row in (totals, *rows):
-        row.y = y
-        y += ROW_HEIGHT
-    # Widen the plot (it scrolls sideways on a narrow screen) until the counts fit in their
-    # cells; past the widest, the counts are left to the tooltips and the table.
-    needed_px = (axis.last_year - axis.first_year + 1) * (7 * len(str(max_count)) + 6)
-    width_rem = next((w for w in AGGREGATE_WIDTHS_REM if w * 16 >= needed_px), None)
-    return Aggregate(
-        rows=rows,
-        totals=totals,
-        max_count=max_count,
-        height=y + 4,
-        show_counts=width_rem is not None,
-        width_class=f"tl-w{width_rem or AGGREGATE_WIDTHS_REM[0]}",
-    )
 
 
 def _event_kinds(spans: Iterable[Span]) -> list[EventKind]:
@@ -655,7 +543,7 @@ def build(
     *,
     today: dt.date,
     group_by_technology: bool = True,
-    max_rows: int = 300,
+    max_rows: int = MAX_ROWS,
     dom_id: str = "timeline",
 ) -> Timeline:
     """Lay out deployments on a year axis (see the module docstring and Timeline).
@@ -668,6 +556,7 @@ def build(
     and optionally kind_label (or get_kind_display()).
     Past max_rows rows (a deployment counts once per technology group it appears in) the
     result switches to AGGREGATE: counts per technology and year instead of one row each.
+    (records.timeline_for gets those counts from the database instead of reading every row.)
     dom_id prefixes every id in the markup: give each timeline on a page its own.
     """
     events_by_deployment = events_by_deployment or {}
@@ -676,58 +565,28 @@ def build(
         key=_sort_key,
     )
     groups = _groups(records, group_by_technology)
-    rows_needed = sum(len(members) for _name, members in groups)
-    mode = AGGREGATE if rows_needed > max_rows else SPANS
+    if sum(len(members) for _name, members in groups) > max_rows:
+        return build_aggregate(
+            _year_spans(records),
+            {name: _year_spans(members) for name, members in groups if group_by_technology},
+            today=today,
+            group_by_technology=group_by_technology,
+            dom_id=dom_id,
+        )
     has_ongoing = any(r.ongoing for r in records)
 
     years: list[int] = []
-    if mode == SPANS:
-        for record in records:
-            for period in (record.start, record.end):
-                if period:
-                    years += [period[0].year, (period[1] - _ONE_DAY).year]
-            years += [e.period[0].year for e in record.events if e.period]
-    else:
-        for record in records:
-            if record.start:  # with no start, a record is in no year (see active_years)
-                years.append(record.start[0].year)
-                if record.end:
-                    years.append((record.end[1] - _ONE_DAY).year)
-        # Open ends run to this year, as in the year facet.
-        years.append(today.year)
+    for record in records:
+        for period in (record.start, record.end):
+            if period:
+                years += [period[0].year, (period[1] - _ONE_DAY).year]
+        years += [e.period[0].year for e in record.events if e.period]
     if has_ongoing or not years:
         years.append(today.year)
     axis = _Axis(min(years), max(years))
 
     noun = "deployment" if len(records) == 1 else "deployments"
-    timeline = Timeline(
-        mode=mode,
-        dom_id=dom_id,
-        count=len(records),
-        first_year=axis.first_year,
-        last_year=axis.last_year,
-        ticks=_ticks(axis),
-        minor_ticks=_minor_ticks(axis),
-        today_x=axis.x(today) if axis.contains(today) else None,
-        today_text=dates.display(today, Precision.DAY),
-        description="",
-    )
-    span_years = (
-        str(axis.first_year)
-        if axis.first_year == axis.last_year
-        else f"{axis.first_year} to {axis.last_year}"
-    )
-
-    if mode == AGGREGATE:
-        timeline.aggregate = _aggregate(records, axis, group_by_technology)
-        timeline.description = (
-            f"{len(records):,} {noun}, too many to draw one by one: how many may have "
-            f"been active each year, {span_years}"
-            + (", per technology" if group_by_technology else "")
-            + ". Narrow the selection to see each deployment."
-        )
-        return timeline
-
+    timeline = _timeline(SPANS, axis, len(records), today=today, dom_id=dom_id)
     spans = {id(r): _span(r, axis, today) for r in records}
     for index, (name, members) in enumerate(groups):
         rows = [
@@ -748,9 +607,78 @@ def build(
     timeline.has_planned = any(s.planned for s in timeline.items)
     timeline.has_unknown = any(s.start_unknown or s.end_unknown for s in timeline.items)
     timeline.has_event_periods = any(not m.precise for s in timeline.items for m in s.events)
-    timeline.description = f"{len(records):,} {noun}, {span_years}" + (
+    timeline.description = f"{len(records):,} {noun}, {_years_text(axis)}" + (
         ", by technology; a deployment using several technologies is shown under each."
         if group_by_technology and len(groups) > 1
         else "."
     )
     return timeline
+
+
+def build_aggregate(
+    totals: YearSpans,
+    by_technology: Mapping[str, YearSpans],
+    *,
+    today: dt.date,
+    group_by_technology: bool = True,
+    dom_id: str = "timeline",
+) -> Timeline:
+    """An AGGREGATE timeline from year spans (see timeline_aggregate).
+
+    totals: every deployment once. by_technology: technology name -> the spans of its
+    deployments (a deployment using several technologies is in each, one using none is under
+    NO_TECHNOLOGY); not read unless group_by_technology.
+    """
+    axis = _Axis(*year_bounds(totals, today.year))
+    count = sum(totals.values())
+    timeline = _timeline(AGGREGATE, axis, count, today=today, dom_id=dom_id)
+    names = sorted(by_technology, key=_group_order) if group_by_technology else []
+    timeline.aggregate = aggregate(
+        totals,
+        [(name, by_technology[name]) for name in names],
+        timeline.ticks,
+        top=AXIS_HEIGHT,
+        row_height=ROW_HEIGHT,
+    )
+    noun = "deployment" if count == 1 else "deployments"
+    timeline.description = (
+        f"{count:,} {noun}, too many to draw one by one: how many may have "
+        f"been active each year, {_years_text(axis)}"
+        + (", per technology" if group_by_technology else "")
+        + ". Narrow the selection to see each deployment."
+    )
+    return timeline
+
+
+def year_span(start: Period | None, end: Period | None) -> tuple[int | None, int | None]:
+    """The first year a deployment's start could fall in and the last its end could fall in
+    (None when unknown): the key of timeline_aggregate.YearSpans."""
+    return (
+        start[0].year if start else None,
+        (end[1] - _ONE_DAY).year if end else None,
+    )
+
+
+def _year_spans(records: Iterable[_Record]) -> YearSpans:
+    return Counter(year_span(r.start, r.end) for r in records)
+
+
+def _timeline(mode: str, axis: _Axis, count: int, *, today: dt.date, dom_id: str) -> Timeline:
+    return Timeline(
+        mode=mode,
+        dom_id=dom_id,
+        count=count,
+        first_year=axis.first_year,
+        last_year=axis.last_year,
+        ticks=_ticks(axis),
+        minor_ticks=_minor_ticks(axis),
+        today_x=axis.x(today) if axis.contains(today) else None,
+        today_text=dates.display(today, Precision.DAY),
+        description="",
+    )
+
+
+def _years_text(axis: _Axis) -> str:
+    if axis.first_year == axis.last_year:
+        return str(axis.first_year)
+    return f"{axis.first_year} to {axis.last_year}"

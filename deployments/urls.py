@@ -1,18 +1,33 @@
 from django.urls import path
 
 from . import api, feeds, views
+from .freshness import public_page
 
+# Public pages carry validators from the register's state and may be held by a CDN for a
+# minute (freshness.public_page); data responses set their own (api._data_response).
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("about/", views.about, name="about"),
-    path("deployments/", views.deployment_list, name="deployment_list"),
-    path("deployments/map/", views.deployment_map, name="deployment_map"),
-    path("deployments/timeline/", views.deployment_timeline, name="deployment_timeline"),
-    path("deployments/<slug:slug>/", views.deployment_detail, name="deployment_detail"),
-    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
-    path("technologies/<slug:slug>/", views.technology_detail, name="technology_detail"),
+    path("", public_page(views.home), name="home"),
+    path("about/", public_page(views.about), name="about"),
+    path("deployments/", public_page(views.deployment_list), name="deployment_list"),
+    path("deployments/map/", public_page(views.deployment_map), name="deployment_map"),
+    path(
+        "deployments/timeline/", public_page(views.deployment_timeline), name="deployment_timeline"
+    ),
+    path(
+        "deployments/<slug:slug>/", public_page(views.deployment_detail), name="deployment_detail"
+    ),
+    path(
+        "organisations/<slug:slug>/",
+        public_page(views.organisation_detail),
+        name="organisation_detail",
+    ),
+    path(
+        "technologies/<slug:slug>/", public_page(views.technology_detail), name="technology_detail"
+    ),
     # Data: the same query parameters as the pages.
     path("deployments.geojson", api.deployments_geojson, name="export_geojson"),
+    # The explore map's own compact data (mapdata.py); the export above stays complete.
+    path("deployments/map.geojson", api.map_geojson, name="map_geojson"),
     path("deployments.csv", api.deployments_csv, name="export_csv"),
     path("deployments.json", api.deployments_json, name="export_json"),
     path("deployments/<slug:slug>.json", api.deployment_json, name="deployment_json"),

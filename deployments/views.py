@@ -5,17 +5,34 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_countries import countries
 
-from . import charts, exports, facets, filters, querystrings, records, timeline
+from . import (
+    charts,
+    exports,
+    facets,
+    filters,
+    freshness,
+    mapdata,
+    querystrings,
+    records,
+    timeline,
+)
 from .models import Deployment, Involvement, LegalBasis, Organisation, Technology
 
 
 def home(request):
     published = Deployment.objects.published()
+
+    def summaries():
+        # Aggregates over the whole register: computed once per change, not per visitor.
+        return {
+            "figures": records.headline_figures(published),
+            "by_year": charts.deployments_by_year(published),
+            "spend_by_year": charts.spend_by_year(published),
+            "geojson": mapdata.first_features(published),
+        }
+
     context = {
-        "figures": records.headline_figures(published),
-        "by_year": charts.deployments_by_year(published),
-        "spend_by_year": charts.spend_by_year(published),
-        "geojson": exports.geojson(published),
+        **freshness.cached("home", "", summaries),
         "latest_published": records.for_listing(published.order_by("-published_at")[:6]),
         "latest_updated": records.for_listing(published.order_by("-updated")[:6]),
     }
@@ -49,13 +66,10 @@ def organisation_detail(request, slug):
     # EXISTS rather than a join: an organisation with two roles in one deployment is one row.
     involved = Involvement.objects.filter(deployment=OuterRef("pk"), organisation=organisation)
     published = Deployment.objects.published().filter(Exists(involved))
-    deployments = records.for_listing(published.order_by("-start_date", "title"))
     context = {
         "organisation": organisation,
-        "deployments": deployments,
-        "spend": records.spend_by_currency(published),
-        "mini_timeline": records.timeline_for(published, group_by_technology=False, dom_id="mini"),
-        "geojson": exports.geojson(published),
+        "deployments": records.latest(published),
+        **_collection_summary("organisation", slug, published),
     }
     return render(request, "deployments/organisation_detail.html", context)
 
@@ -65,12 +79,27 @@ def technology_detail(request, slug):
     published = Deployment.objects.published().filter(technologies=technology)
     context = {
         "technology": technology,
-        "deployments": records.for_listing(published.order_by("-start_date", "title")),
-        "spend": records.spend_by_currency(published),
-        "mini_timeline": records.timeline_for(published, group_by_technology=False, dom_id="mini"),
-        "geojson": exports.geojson(published),
+        "deployments": records.latest(published),
+        **_collection_summary("technology", slug, published),
     }
     return render(request, "deployments/technology_detail.html", context)
+
+
+def _collection_summary(kind: str, slug: str, published) -> dict:
+    """An organisation's or technology's totals, spend, mini timeline and map: aggregates over
+    what may be hundreds of thousands of records, so computed once per change."""
+
+    def compute():
+        return {
+            "total": published.count(),
+            "spend": records.spend_by_currency(published),
+            "mini_timeline": records.timeline_for(
+                published, group_by_technology=False, dom_id="mini"
+            ),
+            "geojson": mapdata.first_features(published),
+        }
+
+    return freshness.cached(kind, slug, compute)
 
 
 # Explore: the list, map and timeline of the filtered register ------------------------------
@@ -151,6 +180,7 @@ def deployment_list(request):
     if bad:
         return bad
     paginator = Paginator(records.for_listing(filterset.qs), PAGE_SIZE)
+    paginator.count = facets.total(filterset)  # the cached total, instead of a COUNT per page
     number = filterset.form.cleaned_data.get("page") or 1
     if number > max(paginator.num_pages, 1):
         problem = f"There is no page {number}: the last is {paginator.num_pages}."
@@ -170,11 +200,13 @@ def deployment_map(request):
     if bad:
         return bad
     context = _explore_context(request, filterset, "deployment_map")
-    # Without JavaScript the page lists the same locations the map would draw.
+    # Without JavaScript the page lists the locations the map would draw: the first
+    # TABLE_LIMIT of them in the list's order, with the counts of all (issue 5).
     context.update(
         {
-            "total": filterset.qs.count(),
-            "locations": exports.location_rows(filterset.qs),
+            "total": facets.total(filterset),
+            "located": mapdata.located_counts(filterset.qs),
+            "locations": mapdata.table_rows(filterset.qs),
             "map_tiles": settings.LEAFLET_CONFIG["TILES"],
         }
     )
@@ -186,7 +218,14 @@ def deployment_timeline(request):
     if bad:
         return bad
     context = _explore_context(request, filterset, "deployment_timeline")
-    context.update({"total": filterset.qs.count(), "timeline": records.timeline_for(filterset.qs)})
+    # Past its row limit the timeline is counts per year over every matching record: kept
+    # until the register changes, like the facets.
+    drawn = freshness.cached(
+        "timeline",
+        freshness.params_key(filterset.data, ignore=("page",)),
+        lambda: records.timeline_for(filterset.qs),
+    )
+    context.update({"total": facets.total(filterset), "timeline": drawn})
     return render(request, "deployments/deployment_timeline.html", context)
 
 

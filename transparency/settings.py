@@ -5,7 +5,9 @@ SQLite file next to manage.py, so `make run` works on a bare machine. Production
 DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -125,6 +127,25 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+}
+
+# Facet counts and totals are cached per register state (deployments/freshness.py), so no entry
+# ever needs invalidating: a change makes new keys. The cache is files in one directory, shared
+# by every worker process on the host, so a crowd arriving after a change costs one
+# computation, not one per worker. Several hosts would each keep their own, which stays correct.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "DJANGO_CACHE_DIR", str(Path(tempfile.gettempdir()) / "surveillance-register-cache")
+        ),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+        # Entries are keyed by the register's state token, which two databases can share (a
+        # fresh one has none yet): the database's identity keeps their entries apart.
+        "KEY_PREFIX": hashlib.sha256(
+            f"{DATABASES['default'].get('HOST')}|{DATABASES['default']['NAME']}".encode()
+        ).hexdigest()[:12],
+    }
 }
 
 # Production hardening; each can be relaxed from the environment for a TLS-terminating proxy.

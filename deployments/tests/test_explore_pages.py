@@ -4,11 +4,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from deployments import facets, filters
+from deployments import facets, filters, records, timeline
 from deployments.dates import Precision
 from deployments.models import Citation, Deployment, Involvement, Location
 
@@ -145,11 +146,38 @@ def test_it_runs_the_same_number_of_queries_for_5_or_200_records(
 ):
     _grow(2, cast)
     assert client.get(url).status_code == 200  # warm per-process caches (content types)
+    cache.clear()  # both measured requests count cold: cached facets would hide a growing query
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow_more(cast, 200)
+    cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/deployments/timeline/?technology=anpr", "timeline"),
+        ("/organisations/police/", "mini_timeline"),
+        ("/technologies/anpr/", "mini_timeline"),
+    ],
+)
+def test_it_runs_the_same_number_of_queries_for_an_aggregate_timeline_of_5_or_200_records(
+    client, cast, url, name, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(timeline, "MAX_ROWS", 2)  # every timeline here counts per year
+    _grow(2, cast)
+    assert client.get(url).context[name].is_aggregate  # and warms per-process caches
+    cache.clear()  # both measured requests count cold, as above
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow_more(cast, 200)
+    cache.clear()
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.context[name].is_aggregate
+    assert response.context[name].count > 200
 
 
 def _grow_more(cast, n):
@@ -182,6 +210,24 @@ def test_it_links_organisation_and_technology_pages_to_the_filtered_views(client
         "/deployments.csv",
     ):
         assert f'href="{view}?{query}"' in body
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [("/organisations/police/", "organisation=police"), ("/technologies/anpr/", "technology=anpr")],
+)
+def test_it_lists_only_the_latest_records_and_links_to_all(client, cast, url, query, monkeypatch):
+    monkeypatch.setattr(records, "COLLECTION_LIMIT", 2)
+    _grow(3, cast)  # 2020 starts, under police and ANPR; camera started in October 2024
+
+    response = client.get(url)
+    total = response.context["total"]
+    listed = [d.slug for d in response.context["deployments"]]
+    assert total == (4 if "police" in url else 5)  # the draft is never counted
+    assert listed[0] == "camera" and len(listed) == 2
+    body = response.content.decode()
+    assert f"Deployments ({total})" in body
+    assert f'<a href="/deployments/?{query}">See all {total} in the list</a>' in body
 
 
 def test_it_offers_the_same_question_without_the_bad_parameter(client, cast):

@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from deployments import timeline
+from deployments import timeline, timeline_aggregate
 from deployments.models import Deployment, Event
 
 D = dt.date
@@ -373,11 +373,15 @@ def test_it_counts_deployments_active_per_technology_and_year():
 def test_it_counts_years_at_their_own_granularity_like_the_date_filter():
     year_2020 = (D(2020, 1, 1), D(2021, 1, 1))
     december_2019 = (D(2019, 12, 1), D(2020, 1, 1))
+    active_years = timeline_aggregate.active_years
 
-    assert timeline.active_years(december_2019, year_2020, open_until=2025) == range(2019, 2021)
-    assert timeline.active_years(year_2020, year_2020, open_until=2025) == range(2020, 2021)
-    assert timeline.active_years(year_2020, None, open_until=2025) == range(2020, 2026)
-    assert timeline.active_years(None, year_2020, open_until=2025) is None
+    assert timeline.year_span(december_2019, year_2020) == (2019, 2020)
+    assert timeline.year_span(year_2020, None) == (2020, None)
+    assert timeline.year_span(None, year_2020) == (None, 2020)
+    assert active_years(2019, 2020, open_until=2025) == range(2019, 2021)
+    assert active_years(2020, 2020, open_until=2025) == range(2020, 2021)
+    assert active_years(2020, None, open_until=2025) == range(2020, 2026)
+    assert active_years(None, 2020, open_until=2025) is None
 
 
 # Rendering ---------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 /* The explore map (/deployments/map/) and the small maps of record, organisation and
  * technology pages. One hand-written file, no build step.
  *
- * Both pages work without it: the explore page lists every mapped location in a table, the
- * others list them as text. What this adds is the same locations on a Leaflet map, drawn as
+ * Both pages work without it: the explore page lists mapped locations in a table, the others
+ * list them as text. What this adds is the same locations on a Leaflet map, drawn as
  * precisely as they are known (only an exact site gets a pin), points clustered, and
  * "Search this area", which reloads the page with a bbox so the count, list and downloads
  * narrow together.
+ *
+ * The explore map reads /deployments/map.geojson (deployments/mapdata.py). Up to a threshold
+ * it gets every location and clusters them here; past it the server counts them on a grid
+ * ("mode": "grid"), and the map asks again for the visible area and zoom after each move.
  */
 "use strict";
 
@@ -45,16 +49,58 @@
         return node;
     }
 
+    // "Title: place (Precision)". The map's compact data names the place of area-wide
+    // locations only, so a site reads "Title (Exact site)".
     function describe(props) {
-        const where = props.location + " (" + (PRECISION[props.precision] || props.precision) + ")";
-        return props.title ? props.title + ": " + where : where;
+        const precision = "(" + (PRECISION[props.precision] || props.precision) + ")";
+        const where = props.location ? props.location + " " + precision : precision;
+        if (!props.title) {
+            return where;
+        }
+        return props.location ? props.title + ": " + where : props.title + " " + where;
     }
 
-    function popupContent(props, options) {
+    // Slug -> a promise of the record's JSON (/deployments/<slug>.json), fetched once.
+    const details = new Map();
+
+    function recordDetails(url, slug) {
+        if (!details.has(slug)) {
+            const promise = fetch(url.replace("__slug__", encodeURIComponent(slug)), {
+                headers: {Accept: "application/json"},
+            }).then(function (response) {
+                if (!response.ok) {
+                    throw new Error("HTTP " + response.status);
+                }
+                return response.json();
+            });
+            // A failed fetch is forgotten, so opening the popup again tries again.
+            promise.catch(function () {
+                details.delete(slug);
+            });
+            details.set(slug, promise);
+        }
+        return details.get(slug);
+    }
+
+    // The record's location drawn at these coordinates (the map's data rounds them to 5
+    // decimals, mapdata._coordinate), to name the place in the popup.
+    function placeOf(record, props, coordinates) {
+        return (record.locations || []).find(function (place) {
+            return place.precision === props.precision &&
+                place.longitude !== null && place.latitude !== null &&
+                Math.abs(place.longitude - coordinates[0]) <= 1e-5 &&
+                Math.abs(place.latitude - coordinates[1]) <= 1e-5;
+        });
+    }
+
+    // `coordinates` is the feature's point, when it is one. The explore map's compact data has
+    // no site names or technologies (and past a size no titles): those come from the record.
+    function popupContent(props, options, coordinates) {
         const box = element("div", "map-popup");
         const heading = element("p", "map-popup-title");
+        let link = null;
         if (options.linkRecords && props.slug) {
-            const link = element("a", "", props.title);
+            link = element("a", "", props.title || "Open this record");
             link.href = options.recordUrl.replace("__slug__", encodeURIComponent(props.slug));
             heading.appendChild(link);
         } else {
@@ -62,9 +108,33 @@
         }
         box.appendChild(heading);
         const precision = PRECISION[props.precision] || props.precision;
-        box.appendChild(element("p", "", props.location + " · " + precision));
+        const where = element("p", "", props.location ? props.location + " · " + precision : precision);
+        box.appendChild(where);
+        const technologies = element("p", "muted");
         if (props.technologies && props.technologies.length) {
-            box.appendChild(element("p", "muted", props.technologies.join(", ")));
+            technologies.textContent = props.technologies.join(", ");
+        }
+        box.appendChild(technologies);
+        if (options.recordJsonUrl && props.slug && !props.technologies) {
+            box.setAttribute("aria-busy", "true");
+            recordDetails(options.recordJsonUrl, props.slug)
+                .then(function (record) {
+                    if (link && !props.title) {
+                        link.textContent = record.title;
+                    }
+                    const place = coordinates && !props.location && placeOf(record, props, coordinates);
+                    if (place) {
+                        where.textContent = place.name + " · " + precision;
+                    }
+                    technologies.textContent = (record.technologies || [])
+                        .map((technology) => technology.name).join(", ");
+                })
+                .catch(function () {
+                    // The link to the record is there already; the details are a bonus.
+                })
+                .finally(function () {
+                    box.removeAttribute("aria-busy");
+                });
         }
         return box;
     }
@@ -92,17 +162,33 @@
         return L.divIcon({className: className, html: wrapper, iconSize: [size, size]});
     }
 
-    function clusterIcon(cluster) {
-        const count = cluster.getChildCount();
+    function clusterText(count) {
+        return count === 1
+            ? "1 location here: zoom in"
+            : count.toLocaleString("en") + " locations close together: zoom in";
+    }
+
+    // 1234 -> "1.2k", 56789 -> "57k": the full number is the accessible name.
+    function shortCount(count) {
+        if (count < 1000) {
+            return String(count);
+        }
+        const [value, unit] = count < 1e6 ? [count / 1e3, "k"] : [count / 1e6, "M"];
+        return (value < 10 ? value.toFixed(1).replace(/\.0$/, "") : Math.round(value)) + unit;
+    }
+
+    function countIcon(count) {
         const size = count < 10 ? 34 : count < 100 ? 40 : 48;
         const wrapper = element("span");
-        const shown = element("span", "map-cluster-count", String(count));
+        const shown = element("span", "map-cluster-count", shortCount(count));
         shown.setAttribute("aria-hidden", "true");
         wrapper.appendChild(shown);
-        wrapper.appendChild(
-            element("span", "visually-hidden", count + " locations close together: zoom in")
-        );
+        wrapper.appendChild(element("span", "visually-hidden", clusterText(count)));
         return L.divIcon({className: "map-cluster", html: wrapper, iconSize: [size, size]});
+    }
+
+    function clusterIcon(cluster) {
+        return countIcon(cluster.getChildCount());
     }
 
     const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -132,7 +218,9 @@
                 return;
             }
             const popup = function () {
-                return popupContent(props, options);
+                return popupContent(
+                    props, options, geometry.type === "Point" ? geometry.coordinates : null
+                );
             };
             let at;
             if (geometry.type === "Point") {
@@ -169,6 +257,119 @@
 
     function addTo(map, drawn) {
         [drawn.shapes, drawn.areas, drawn.clusters].forEach((layer) => layer.addTo(map));
+    }
+
+    function removeFrom(map, drawn) {
+        [drawn.shapes, drawn.areas, drawn.clusters].forEach((layer) => map.removeLayer(layer));
+    }
+
+    function areaGroupText(props) {
+        const count = props.count.toLocaleString("en");
+        return props.location + " (" + (PRECISION[props.precision] || props.precision) + "): " +
+            count + " location" + (props.count === 1 ? "" : "s");
+    }
+
+    // A group of area-wide locations on the grid: the same mark as one such location (a large
+    // soft circle with its name), with the count added. Never a cluster, never a pin.
+    function areaGroupIcon(props) {
+        const wrapper = element("span");
+        wrapper.appendChild(element("span", "visually-hidden", areaGroupText(props)));
+        const label = element("span", "map-mark-label", props.location + " · " + shortCount(props.count));
+        label.setAttribute("aria-hidden", "true");
+        wrapper.appendChild(label);
+        const size = MARK_SIZE[props.precision] || 76;
+        return L.divIcon({
+            className: "map-mark map-mark--" + props.precision,
+            html: wrapper,
+            iconSize: [size, size],
+        });
+    }
+
+    function areaGroupPopup(props, options) {
+        const box = element("div", "map-popup");
+        box.appendChild(element("p", "map-popup-title", props.location));
+        box.appendChild(element("p", "", areaGroupText(props) + " in these results."));
+        const params = new URLSearchParams(options.listUrl.split("?")[1] || "");
+        const hint = element("p", "muted");
+        // A country filter narrows to records with any location in that country: it would not
+        // widen the results, so it is offered only when no country is chosen yet.
+        if (props.country && !params.has("country")) {
+            params.append("country", props.country);
+            const link = element("a", "", "List the records in " + props.location);
+            link.href = options.listUrl.split("?")[0] + "?" + params.toString();
+            hint.appendChild(link);
+        } else {
+            hint.textContent = "Narrow the filters or zoom in to see each record.";
+        }
+        box.appendChild(hint);
+        return box;
+    }
+
+    // A grid answer from the server ("mode": "grid", mapdata.grid_features): one mark per cell
+    // with its count, which zooms to its cell when selected, and one mark per group of
+    // area-wide locations. Same layers as draw(), so the rest of the page treats both alike.
+    function drawGrid(collection, options) {
+        const shapes = L.featureGroup();
+        const areas = L.featureGroup();
+        const clusters = L.featureGroup();
+        const bounds = L.latLngBounds([]);
+        collection.features.forEach(function (feature) {
+            const props = feature.properties;
+            const at = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+            bounds.extend(at);
+            let mark;
+            if (AREA_WIDE.has(props.precision)) {
+                const text = areaGroupText(props);
+                mark = L.marker(at, {
+                    icon: areaGroupIcon(props),
+                    title: text,
+                    alt: text,
+                    zIndexOffset: -1000,
+                }).bindPopup(function () {
+                    return areaGroupPopup(props, options);
+                });
+                areas.addLayer(mark);
+            } else {
+                const text = clusterText(props.count);
+                mark = L.marker(at, {icon: countIcon(props.count), title: text, alt: text});
+                const box = feature.bbox;
+                const zoomIn = function () {
+                    options.zoomTo(box && L.latLngBounds([box[1], box[0]], [box[3], box[2]]), at);
+                };
+                // Leaflet turns Enter into a click only for marks with a popup; a button also
+                // answers the space bar.
+                mark.on("click", zoomIn);
+                mark.on("keypress", function (event) {
+                    const key = event.originalEvent.key;
+                    if (key === "Enter" || key === " ") {
+                        event.originalEvent.preventDefault(); // the space bar would scroll
+                        zoomIn();
+                    }
+                });
+                clusters.addLayer(mark);
+            }
+            mark.feature = feature;
+        });
+        return {shapes, areas, clusters, marks: new Map(), bounds, records: new Set()};
+    }
+
+    // For bench/map_browser.py and the browser tests: once the first mark of any kind (pin,
+    // area, cluster) is in the page, data-first-drawn-ms holds when, in milliseconds since
+    // navigation started. Marker clusters are made in chunks, so this waits for the DOM.
+    function markFirstDrawn(container) {
+        if (container.dataset.firstDrawnMs || container.dataset.watchingDraw) {
+            return;
+        }
+        container.dataset.watchingDraw = "true";
+        const giveUp = performance.now() + 60000;
+        const check = function () {
+            if (container.querySelector(".leaflet-marker-icon")) {
+                container.dataset.firstDrawnMs = performance.now().toFixed(1);
+            } else if (performance.now() < giveUp) {
+                window.requestAnimationFrame(check);
+            }
+        };
+        window.requestAnimationFrame(check);
     }
 
     // Zoom to one mark (out of its cluster if need be), open its popup and move focus into it.
@@ -259,8 +460,10 @@
         return lon >= -180 && lon <= 180 ? lon : ((((lon + 180) % 360) + 360) % 360) - 180;
     }
 
-    function bboxOf(map) {
-        const bounds = map.getBounds();
+    // `pad`: a fraction of the view to add on each side (asking for a little more than is on
+    // screen keeps short pans from showing empty edges).
+    function bboxOf(map, pad) {
+        const bounds = map.getBounds().pad(pad || 0);
         let west = bounds.getWest();
         let east = bounds.getEast();
         if (east - west >= 360) {
@@ -282,8 +485,13 @@
         }
     }
 
-    // The locations table: a "Show on map" button on each row with a mark on the map.
+    // The locations table: a "Show on map" button on each row with a mark on the map (each
+    // time the map is drawn again, for the marks drawn now).
     function linkTable(map, drawn) {
+        document.querySelectorAll("tr[data-location] .map-show").forEach(function (button) {
+            button.previousSibling.remove(); // the space before it
+            button.remove();
+        });
         document.querySelectorAll("tr[data-location]").forEach(function (row) {
             const mark = drawn.marks.get(row.dataset.location);
             const cell = row.querySelector(".map-location-name");
@@ -292,7 +500,9 @@
             }
             const button = element("button", "map-show", "Show on map");
             button.type = "button";
-            button.setAttribute("aria-label", "Show " + describe(mark.feature.properties) + " on the map");
+            // The row names the place, which the map's compact data leaves out for sites.
+            const props = L.extend({}, mark.feature.properties, {location: cell.textContent.trim()});
+            button.setAttribute("aria-label", "Show " + describe(props) + " on the map");
             button.addEventListener("click", function () {
                 show(map, drawn, mark);
             });
@@ -321,41 +531,145 @@
             window.location.assign(window.location.pathname + "?" + params.toString());
         });
 
-        say("Loading the map…");
-        container.dataset.state = "loading";
-        fetch(container.dataset.geojson, {headers: {Accept: "application/geo+json"}})
-            .then(function (response) {
-                if (!response.ok) {
-                    throw new Error("HTTP " + response.status);
+        const options = {
+            linkRecords: true,
+            recordUrl: container.dataset.recordUrl,
+            recordJsonUrl: container.dataset.recordJsonUrl,
+            listUrl: container.dataset.listUrl,
+            // A grid cell was selected: show its area (at least two zoom levels closer).
+            zoomTo: function (cell, at) {
+                const zoom = map.getZoom();
+                if (cell && map.getBoundsZoom(cell) > zoom + 1) {
+                    map.fitBounds(cell, {animate: !reducedMotion});
+                } else {
+                    map.setView(at, Math.min(zoom + 2, map.getMaxZoom()), {animate: !reducedMotion});
                 }
-                return response.json();
+            },
+        };
+        let drawn = null; // what the map shows now
+        // True once an answer held every location of the filter: moving needs no new data.
+        let complete = false;
+        let latest = 0; // answers to anything but the latest request are dropped
+        let controller = null;
+        let moved = null;
+
+        function plural(count, word) {
+            return count.toLocaleString("en") + " " + word + (count === 1 ? "" : "s");
+        }
+
+        function render(collection, whole) {
+            const grid = collection.mode === "grid";
+            const next = grid ? drawGrid(collection, options) : draw(collection.features, options);
+            const first = drawn === null;
+            // A reader on a mark that is about to be replaced keeps focus in the map.
+            const active = document.activeElement;
+            const hadFocus = active !== container && container.contains(active);
+            if (drawn) {
+                removeFrom(map, drawn);
+            }
+            drawn = next;
+            map.register = drawn;
+            complete = whole && !grid;
+            // The first time, the view fits what is there before it is added, so clusters are
+            // made once at the final zoom (a grid answer then comes again for that zoom).
+            if (first && !bbox) {
+                fit(map, drawn.bounds, 11);
+            }
+            addTo(map, drawn);
+            linkTable(map, drawn);
+            if (hadFocus) {
+                container.focus({preventScroll: true});
+            }
+            const where = whole ? "On the map: " : "In and around this view: ";
+            if (grid) {
+                say(where + plural(collection.total, "location") +
+                    ", counted by area: zoom in, or select a number, to see each one.");
+            } else {
+                say(where + plural(drawn.marks.size, "location") + " of " +
+                    plural(drawn.records.size, "record") + ".");
+            }
+            container.dataset.mode = grid ? "grid" : "locations";
+            container.dataset.scope = whole ? "all" : "view";
+            container.dataset.features = String(collection.features.length);
+            container.dataset.records = String(drawn.records.size);
+            container.dataset.total = String(collection.total);
+            container.dataset.state = "ready";
+            if (collection.features.length) {
+                markFirstDrawn(container);
+            }
+        }
+
+        // The filter's data for the current zoom; with `inView`, only around the visible area.
+        function load(inView) {
+            latest += 1;
+            const request = latest;
+            if (controller) {
+                controller.abort();
+            }
+            controller = new AbortController();
+            const url = new URL(container.dataset.geojson, window.location.href);
+            url.searchParams.set("zoom", String(Math.round(map.getZoom())));
+            if (inView) {
+                url.searchParams.set("view", bboxOf(map, 0.25));
+            }
+            container.dataset.state = "loading";
+            return fetch(url, {
+                headers: {Accept: "application/geo+json"},
+                signal: controller.signal,
             })
-            .then(function (collection) {
-                const drawn = draw(collection.features, {
-                    linkRecords: true,
-                    recordUrl: container.dataset.recordUrl,
+                .then(function (response) {
+                    if (!response.ok) {
+                        throw new Error("HTTP " + response.status);
+                    }
+                    return response.json();
+                })
+                .then(function (collection) {
+                    if (request === latest) {
+                        render(collection, !inView);
+                    }
+                })
+                .catch(function (error) {
+                    if (error.name === "AbortError") {
+                        return;
+                    }
+                    say("The map could not load its data (" + error.message + "). " +
+                        "The locations are listed below.");
+                    container.dataset.state = "error";
                 });
-                map.register = drawn;
-                if (!bbox) {
-                    fit(map, drawn.bounds, 11);
-                }
-                addTo(map, drawn);
-                linkTable(map, drawn);
-                const places = drawn.marks.size;
-                const records = drawn.records.size;
-                say(
-                    "On the map: " + places + " location" + (places === 1 ? "" : "s") +
-                    " of " + records + " record" + (records === 1 ? "" : "s") + "."
-                );
-                container.dataset.features = String(places);
-                container.dataset.records = String(records);
-                container.dataset.state = "ready";
-            })
-            .catch(function (error) {
-                say("The map could not load its data (" + error.message + "). " +
-                    "Every location is in the list below.");
-                container.dataset.state = "error";
-            });
+        }
+
+        // Past the server's threshold the map holds counts for one zoom and area: ask again
+        // after each move, once the reader has stopped. Not while a popup is open: opening
+        // one pans the map, and drawing again would close it under the reader's eyes.
+        let popupOpen = false;
+        let stale = false;
+        function moveEnded() {
+            if (complete || drawn === null) {
+                return;
+            }
+            if (popupOpen) {
+                stale = true;
+                return;
+            }
+            window.clearTimeout(moved);
+            moved = window.setTimeout(function () {
+                load(true);
+            }, 250);
+        }
+        map.on("moveend", moveEnded);
+        map.on("popupopen", function () {
+            popupOpen = true;
+        });
+        map.on("popupclose", function () {
+            popupOpen = false;
+            if (stale) {
+                stale = false;
+                moveEnded();
+            }
+        });
+
+        say("Loading the map…");
+        load(false);
     }
 
     function startMiniMap(figure) {

@@ -138,8 +138,9 @@ def test_it_narrows_the_list_to_the_area_searched(page: Page, records):
 def test_it_opens_a_popup_that_links_to_the_record(page: Page, records):
     page.goto("/deployments/map/?technology=face")
     page.wait_for_selector(READY)
+    # The map's compact data does not name a site: the mark is the record and its precision.
     page.locator("#register-map").get_by_role(
-        "button", name="Synthetic Paris pilot: Paris (Exact site)"
+        "button", name="Synthetic Paris pilot (Exact site)"
     ).click()
     link = page.locator(".leaflet-popup-content").get_by_role("link", name="Synthetic Paris pilot")
     expect(link).to_be_visible()
@@ -153,12 +154,14 @@ def test_it_reaches_marks_and_records_by_keyboard(page: Page, records):
     page.wait_for_selector(READY)
     # An approximate location is a circle, not a pin, but still a focusable mark.
     mark = page.locator("#register-map").get_by_role(
-        "button", name="Synthetic Cardiff vans: Near Cardiff (Approximate)"
+        "button", name="Synthetic Cardiff vans (Approximate)"
     )
     assert "map-mark--approximate" in mark.get_attribute("class")
     mark.focus()
     page.keyboard.press("Enter")
+    # The place's name comes from the record's JSON once the popup is open.
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Near Cardiff · Approximate")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Synthetic face")
 
     # The table's "Show on map" opens the popup and moves focus to the record's link.
     page.get_by_role(

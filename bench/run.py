@@ -1,0 +1,488 @@
+"""`make bench`: the register at scale, served as in production, each figure next to its floor.
+
+    make bench                      # 100,000 records, on SQLite and on PostgreSQL
+    make bench N=1000000            # 1,000,000 records, on PostgreSQL
+    make bench N=20000 DB=sqlite    # a quick look
+
+For each database it builds a fresh database of N synthetic records (manage.py
+generate_synthetic), serves it with gunicorn on the loopback interface (DEBUG off, whitenoise,
+the production settings), and for each scenario prints p50/p95 latency for one client and for
+eight at once, requests per second, SQL queries per request (cold cache -> warm), response
+bytes (as sent, and gzip-compressed as a CDN would send them), and for exports rows per second
+and the server's peak memory growth. Next to each it prints the database's own floor for the
+same work, measured in the same run: the very SQL the page ran, replayed on a raw cursor; for
+CSV, csv.writer over a sqlite3 cursor or PostgreSQL's COPY. Then it checks the issue's targets.
+
+Bounded in time: each scenario stops after a few seconds or a few requests, whichever comes
+first. Loopback only: the server binds 127.0.0.1 and nothing is fetched from anywhere else.
+PostgreSQL databases are created next to BENCH_DATABASE_URL (default: the local server) as
+`transparency_bench_<N>`, rebuilt unless --reuse; the named database itself is never touched.
+"""
+
+import argparse
+import gzip
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+WORKERS = 4  # 2 cores: two workers per core keeps both busy while one waits on the database
+SEQUENTIAL = (20, 6.0)  # at most this many requests, or seconds, for one client
+CONCURRENT = (8, 8.0)  # clients, seconds
+
+
+# Scenarios -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    export: str = ""  # "csv" or "geojson": count rows/features and watch server memory
+    results: dict = field(default_factory=dict)
+
+
+def scenarios(selectors: dict) -> list[Scenario]:
+    tech, word, record = selectors["technology"], selectors["word"], selectors["record"]
+    return [
+        Scenario("home page", "/"),
+        Scenario("list, 1 filter + facets", f"/deployments/?technology={tech}"),
+        Scenario("list, search + facets", f"/deployments/?q={word}"),
+        Scenario("map data, ~20%", f"/deployments/map.geojson?technology={tech}", "geojson"),
+        Scenario("GeoJSON export, ~20%", f"/deployments.geojson?technology={tech}", "geojson"),
+        Scenario("timeline, ~20%", f"/deployments/timeline/?technology={tech}"),
+        Scenario("record page", f"/deployments/{record}/"),
+        Scenario("JSON API page", f"/deployments.json?technology={tech}"),
+        Scenario("CSV, ~20%", f"/deployments.csv?technology={tech}", "csv"),
+        Scenario("CSV, all", "/deployments.csv", "csv"),
+    ]
+
+
+# Databases -----------------------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path="/" + name))
+
+
+def prepare_database(kind: str, n: int, reuse: bool, workdir: Path) -> str:
+    """The DATABASE_URL of a database holding N synthetic records (built here unless reused)."""
+    if kind == "sqlite":
+        path = (Path(os.environ.get("BENCH_SQLITE_DIR", workdir)) / f"bench-{n}.sqlite3").resolve()
+        url = f"sqlite:///{path}"
+        if reuse and path.exists():
+            return url
+        path.unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+        name = f"transparency_bench_{n}"
+        url = with_database(server, name)
+        with psycopg.connect(server, autocommit=True) as admin:
+            found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = found.fetchone()
+            if exists and reuse:
+                return url
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')  # name built above, not input
+            admin.execute(f'CREATE DATABASE "{name}"')
+    started = time.perf_counter()
+    manage(url, "migrate", "--no-input", "-v", "0")
+    manage(url, "generate_synthetic", str(n))
+    print(f"  built {n:,} records on {kind} in {time.perf_counter() - started:.0f} s", flush=True)
+    return url
+
+
+def cache_dir(database_url: str) -> Path:
+    # One cache per benchmark database: entries of one must never answer for the other.
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"register-bench-cache-{digest}"
+
+
+def server_env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_CACHE_DIR": str(cache_dir(database_url)),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on the loopback interface: no https redirect.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+
+
+def python(database_url: str, *args: str, timeout: float | None = None) -> str:
+    """Run a Python script of this repository with the server's environment; its stdout."""
+    done = subprocess.run(  # noqa: S603 (our own interpreter and scripts, no shell)
+        [PYTHON, *args],
+        cwd=ROOT,
+        env=server_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-3000:])
+        raise subprocess.CalledProcessError(done.returncode, args)
+    return done.stdout
+
+
+def manage(database_url: str, *args: str) -> str:
+    return python(database_url, "manage.py", *args)
+
+
+def last_json_line(output: str):
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# The server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, database_url: str):
+        self.port = free_port()
+        gunicorn = str(Path(PYTHON).parent / "gunicorn")
+        self.process = subprocess.Popen(  # noqa: S603 (the venv's gunicorn, no shell)
+            [
+                gunicorn,
+                "transparency.wsgi",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={WORKERS}",
+                "--timeout=300",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=server_env(database_url),
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                status, _, _ = request(self.port, "/about/")
+                if status == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer within a minute")
+
+    def workers(self) -> list[int]:
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def reset_peaks(self) -> dict[int, int]:
+        """Reset each worker's peak RSS to its current RSS (Linux: clear_refs 5); -> RSS kB."""
+        now = {}
+        for pid in self.workers():
+            try:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+            except OSError:
+                pass
+            now[pid] = memory(pid)["VmRSS"]
+        return now
+
+    def peak_growth_mb(self, before: dict[int, int]) -> tuple[float, float]:
+        """(largest peak RSS of a worker, its growth since reset_peaks), in MB."""
+        worst = (0.0, 0.0)
+        for pid, rss in before.items():
+            peak = memory(pid).get("VmHWM", rss)
+            worst = max(worst, (peak / 1024, (peak - rss) / 1024), key=lambda p: p[1])
+        return worst
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def memory(pid: int) -> dict[str, int]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS", "VmHWM")):
+            name, value = line.split(":")
+            values[name] = int(value.split()[0])
+    return values
+
+
+# HTTP load -----------------------------------------------------------------------------------
+
+
+def request(port: int, path: str, connection=None) -> tuple[int, bytes, float]:
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - started
+    if own:
+        connection.close()
+    return response.status, body, elapsed
+
+
+def load(port: int, path: str, clients: int, limit: tuple[int, float]) -> dict:
+    """Each client sends requests back to back until the request or time limit."""
+    most, seconds = limit
+    latencies, errors, lock = [], [], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        sent = 0
+        while sent < most and time.perf_counter() < deadline:
+            status, _, elapsed = request(port, path, connection)
+            sent += 1
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors.append(status)
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "rps": len(latencies) / wall,
+        "requests": len(latencies),
+        "errors": len(errors),
+    }
+
+
+def percentile(values: list[float], p: int) -> float:
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+# Query counts and floors, measured in a Django process of their own ------------------------
+
+
+def profile(database_url: str, paths: list[str]) -> dict:
+    """{path: {"cold", "warm", "floor" or "floor_rows_per_s"}} from bench/profile_queries.py."""
+    return last_json_line(python(database_url, "bench/profile_queries.py", *paths))
+
+
+# One database --------------------------------------------------------------------------------
+
+
+def run_database(kind: str, n: int, reuse: bool, workdir: Path) -> list[Scenario]:
+    print(f"\n== {kind}, {n:,} records ==", flush=True)
+    database_url = prepare_database(kind, n, reuse, workdir)
+    shutil.rmtree(cache_dir(database_url), ignore_errors=True)  # start cold, every run
+    selectors = last_json_line(python(database_url, "bench/profile_queries.py", "--selectors"))
+    manage(database_url, "collectstatic", "--no-input", "-v", "0")
+    plan = scenarios(selectors)
+    profiles = profile(database_url, [s.path for s in plan])
+    shutil.rmtree(cache_dir(database_url), ignore_errors=True)  # the server starts cold
+    server = Server(database_url)
+    try:
+        for scenario in plan:
+            measure(server, scenario, profiles[scenario.path])
+            print(f"  measured {scenario.name}", flush=True)
+        browser = map_in_browser(server.port, selectors)
+    finally:
+        server.stop()
+    print_table(kind, n, plan, browser)
+    return plan
+
+
+def measure(server: Server, scenario: Scenario, profile_: dict):
+    result = scenario.results
+    result["queries"] = f"{profile_['cold']}→{profile_['warm']}"
+    status, body, first = request(server.port, scenario.path)
+    result["status"] = status
+    result["first"] = first
+    result["bytes"] = len(body)
+    result["gzip"] = len(gzip.compress(body, 6))
+    if scenario.export == "csv":
+        result["rows"] = max(body.count(b"\r\n") - 1, 0)  # less the header
+    elif scenario.export == "geojson" and status == 200:
+        data = json.loads(body)
+        result["rows"] = sum(f["properties"].get("count", 1) for f in data.get("features", []))
+        result["features"] = len(data.get("features", []))
+    before = server.reset_peaks() if scenario.export else None
+    result["c1"] = load(server.port, scenario.path, 1, SEQUENTIAL)
+    if before is not None:
+        result["peak_mb"], result["growth_mb"] = server.peak_growth_mb(before)
+    result["c8"] = load(server.port, scenario.path, CONCURRENT[0], (10_000, CONCURRENT[1]))
+    if scenario.export == "csv":
+        result["rows_per_s"] = result["rows"] / result["c1"]["p50"]
+        result["floor_rows_per_s"] = profile_["floor_rows_per_s"]
+    else:
+        result["floor"] = profile_["floor"]
+
+
+def map_in_browser(port: int, selectors: dict) -> str:
+    script = ROOT / "bench" / "map_browser.py"
+    if not script.exists():
+        return "not measured (bench/map_browser.py missing)"
+    try:
+        output = python("", str(script), f"http://127.0.0.1:{port}", "", timeout=300)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        return f"not measured ({error})"
+    lines = output.strip().splitlines()
+    return lines[-1] if lines else "no output"
+
+
+# The table -----------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return "—" if seconds != seconds else f"{seconds * 1000:.0f}"
+
+
+def size(n: float) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""
+
+
+def print_table(kind: str, n: int, plan: list[Scenario], browser: str) -> None:
+    print(f"\n### {kind}, {n:,} records, gunicorn ({WORKERS} workers), DEBUG off\n")
+    print(
+        "| scenario | p50 c=1 | p95 c=1 | p50 c=8 | p95 c=8 | req/s c=8 | errors | queries "
+        "cold→warm | bytes (gzip) | floor | vs floor |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for s in plan:
+        r = s.results
+        c1, c8 = r["c1"], r["c8"]
+        errors = c1["errors"] + c8["errors"] + (r["status"] != 200)
+        if s.export == "csv":
+            floor = f"{r['floor_rows_per_s']:,.0f} rows/s"
+            versus = (
+                f"{r['rows_per_s']:,.0f} rows/s = {r['rows_per_s'] / r['floor_rows_per_s']:.2f}×;"
+                f" peak RSS {r['peak_mb']:.0f} MB (+{r['growth_mb']:.1f})"
+            )
+        else:
+            floor = f"{ms(r['floor'])} ms"
+            versus = f"{c1['p50'] / r['floor']:.2f}×" if r["floor"] == r["floor"] else "—"
+            if s.export == "geojson":
+                per = r["gzip"] / max(r["features"], 1)
+                versus += f"; {r['features']:,} features, {per:.0f} B/feature gzip"
+                if "peak_mb" in r:
+                    versus += f"; peak RSS {r['peak_mb']:.0f} MB (+{r['growth_mb']:.1f})"
+        print(
+            f"| {s.name} | {ms(c1['p50'])} | {ms(c1['p95'])} | {ms(c8['p50'])} | "
+            f"{ms(c8['p95'])} | {c8['rps']:.1f} | {errors} | {r['queries']} | "
+            f"{size(r['bytes'])} ({size(r['gzip'])}) | {floor} | {versus} |"
+        )
+    print(f"\nMap in Chromium, all records: {browser}")
+    print(
+        "First (cold-cache) request, ms: "
+        + ", ".join(f"{s.name} {ms(s.results['first'])}" for s in plan)
+    )
+    print_targets(kind, n, plan)
+
+
+def print_targets(kind: str, n: int, plan: list[Scenario]) -> None:
+    by_name = {s.name: s.results for s in plan}
+    listing = by_name["list, 1 filter + facets"]
+    csv_all = by_name["CSV, all"]
+    geo = by_name["map data, ~20%"]
+    checks = [
+        (
+            "list p50 ≤ 2× its SQL floor",
+            listing["c1"]["p50"] <= 2 * listing["floor"],
+            f"{listing['c1']['p50'] / listing['floor']:.2f}×",
+        ),
+        (
+            "list p95 < 3× p50 at c=8",
+            listing["c8"]["p95"] < 3 * listing["c8"]["p50"],
+            f"{listing['c8']['p95'] / listing['c8']['p50']:.2f}×",
+        ),
+        (
+            "zero errors",
+            all(s.results["c1"]["errors"] + s.results["c8"]["errors"] == 0 for s in plan),
+            "",
+        ),
+        (
+            "CSV ≥ 100,000 rows/s",
+            csv_all["rows_per_s"] >= 100_000,
+            f"{csv_all['rows_per_s']:,.0f} rows/s",
+        ),
+        (
+            "CSV export memory growth < 50 MB",
+            csv_all["growth_mb"] < 50,
+            f"+{csv_all['growth_mb']:.1f} MB",
+        ),
+        (
+            "map data ~20%: p50 < 300 ms",
+            geo["c1"]["p50"] < 0.3,
+            f"{ms(geo['c1']['p50'])} ms",
+        ),
+        (
+            "map data: < 80 B/feature gzip",
+            geo["gzip"] / max(geo["features"], 1) < 80,
+            f"{geo['gzip'] / max(geo['features'], 1):.0f} B",
+        ),
+    ]
+    if n >= 1_000_000:
+        checks.append(
+            ("list p50 < 100 ms", listing["c1"]["p50"] < 0.1, f"{ms(listing['c1']['p50'])} ms")
+        )
+    print(f"\nTargets ({kind}, {n:,}):")
+    for name, met, figure in checks:
+        print(f"  [{'met' if met else 'NOT met'}] {name}: {figure}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument(
+        "--db",
+        default="",
+        help="sqlite, postgres or both (default: both, or postgres alone from 1,000,000)",
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep a database built before")
+    args = parser.parse_args()
+    kinds = (
+        args.db.split(",")
+        if args.db
+        else (["postgres"] if args.n >= 1_000_000 else ["sqlite", "postgres"])
+    )
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
+        for kind in kinds:
+            run_database(kind, args.n, args.reuse, Path(workdir))
+    print(f"\nmake bench finished in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
