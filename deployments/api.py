@@ -20,7 +20,7 @@ from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import dictionary, exports, facets, filters, mapdata, querystrings, records
+from . import csv_export, dictionary, exports, facets, filters, mapdata, querystrings, records
 from .models import Deployment
 from .register_zip import write_register_zip
 from .views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
@@ -119,8 +119,6 @@ def map_geojson(request):
 
 @require_safe
 def deployments_csv(request):
-    from . import csv_export
-
     filterset, bad = _filter_or_json_400(request)
     if bad:
         return bad

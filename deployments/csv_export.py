@@ -361,19 +361,9 @@ def _sort_columns(order: list[tuple[str, str]]) -> str:
 
 # SQLite ---------------------------------------------------------------------------------------
 
-# The deployment's own columns, which the inner query sorts and passes on.
-OWN = (
-    "id",
-    "slug",
-    "title",
-    "summary",
-    "status",
-    "start_date",
-    "start_precision",
-    "end_date",
-    "end_precision",
-    "updated",
-)
+# The deployment's own columns, which the inner query sorts and passes on: the same as the
+# readable path's (exports.fetch_records).
+OWN = exports.RECORD_FIELDS
 
 
 def _quoted(expr: str) -> str:
