@@ -2,7 +2,7 @@
 
 Plain functions over plain rows: values() queries, never a model instance per record, so a
 whole export runs in a fixed number of queries per batch of BATCH_SIZE records and in memory
-that does not grow with the register (see bench/export_csv.py). The views in api.py only add
+that does not grow with the register (measured by `make bench`). The views in api.py only add
 HTTP around them.
 """
 

@@ -42,26 +42,23 @@ for model in CHILDREN:
 @receiver(post_save, sender=Organisation)
 def organisation_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh(instance.involvements.values_list("deployment_id", flat=True))
+        search.refresh(_users(instance))
 
 
 @receiver(post_save, sender=Source)
 def source_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        ids = set()
-        for relation in SOURCE_RELATIONS:
-            ids.update(getattr(instance, relation).values_list("deployment_id", flat=True))
-        search.refresh(ids)
+        search.refresh(_users(instance))
 
 
 # Freshness: every change a reader could see moves the register's token (freshness.py). ------
 
 
-def _deployment_is_public_history(deployment_id) -> bool:
+def _any_public_history(deployment_ids) -> bool:
     # Ever published, so its pages, exports or the withdrawal itself are public knowledge.
     # Edits to a never-published draft must not move Last-Modified: that would tell the world
     # when a draft was worked on.
-    return Deployment.objects.filter(pk=deployment_id, published_at__isnull=False).exists()
+    return Deployment.objects.filter(pk__in=deployment_ids, published_at__isnull=False).exists()
 
 
 def deployment_touched(sender, instance, **kwargs):
@@ -70,13 +67,31 @@ def deployment_touched(sender, instance, **kwargs):
 
 
 def child_touched(sender, instance, **kwargs):
-    if _deployment_is_public_history(instance.deployment_id):
+    if _any_public_history([instance.deployment_id]):
         freshness.touch()
 
 
-def shared_touched(sender, instance, **kwargs):
-    # Technologies, organisations and sources are named on public pages (facets, record pages)
-    # as soon as one published record uses them; checking that is not worth the query.
+def _users(instance) -> set:
+    """Ids of the deployments that name this technology, organisation or source."""
+    if isinstance(instance, Technology):
+        return set(instance.deployments.values_list("pk", flat=True))
+    if isinstance(instance, Organisation):
+        return set(instance.involvements.values_list("deployment_id", flat=True))
+    ids = set()
+    for relation in SOURCE_RELATIONS:
+        ids.update(getattr(instance, relation).values_list("deployment_id", flat=True))
+    return ids
+
+
+def shared_saved(sender, instance, **kwargs):
+    # A technology, organisation or source is public once an (ever) published record names it.
+    if _any_public_history(_users(instance)):
+        freshness.touch()
+
+
+def shared_deleted(sender, instance, **kwargs):
+    # Its links are gone by now (a technology's are deleted with it, without m2m signals), so
+    # who used it cannot be asked: deletions are rare, count every one.
     freshness.touch()
 
 
@@ -85,16 +100,17 @@ def technologies_touched(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if not reverse:
         deployment_touched(sender, instance)
-    elif Deployment.objects.filter(pk__in=pk_set or (), published_at__isnull=False).exists():
+    elif _any_public_history(pk_set or ()):
         freshness.touch()
 
 
-for model, receiver_function in [
-    (Deployment, deployment_touched),
-    *[(model, child_touched) for model in (*CHILDREN, Location)],
-    *[(model, shared_touched) for model in (Organisation, Source, Technology)],
+for model, receiver_function, signals in [
+    (Deployment, deployment_touched, (post_save, post_delete)),
+    *[(model, child_touched, (post_save, post_delete)) for model in (*CHILDREN, Location)],
+    *[(model, shared_saved, (post_save,)) for model in (Organisation, Source, Technology)],
+    *[(model, shared_deleted, (post_delete,)) for model in (Organisation, Source, Technology)],
 ]:
-    for signal in (post_save, post_delete):
+    for signal in signals:
         signal.connect(
             receiver_function, sender=model, dispatch_uid=f"fresh-{model.__name__}-{signal}"
         )

@@ -15,7 +15,7 @@ LISTING_INDEX = {
 
 # PostgreSQL's full-text search reads a stored, GIN-indexed tsvector instead of parsing every
 # record's text at query time. A trigger fills it on every insert and update (bulk inserts and
-# COPY included), so nothing in Python has to remember it. search.py builds the same weights.
+# COPY included), so nothing in Python has to remember it; search.py queries it.
 SEARCH_SQL = """
 CREATE FUNCTION deployments_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from deployments import freshness
-from deployments.models import Cost, Deployment
+from deployments.models import Cost, Deployment, Involvement, Organisation
 
 from .cast import make_cast
 
@@ -47,6 +47,18 @@ def test_it_keeps_the_token_when_only_a_never_published_draft_changes(cast):
     )
     cast.draft.technologies.set([cast.anpr])
     assert freshness.current() == before
+
+
+def test_it_moves_the_token_for_a_shared_name_only_when_a_published_record_uses_it(cast):
+    only_in_draft = Organisation.objects.create(name="Synthetic Draft-Only Ltd", slug="draft-only")
+    Involvement.objects.create(deployment=cast.draft, organisation=only_in_draft, role="supplier")
+    before = freshness.current()
+    only_in_draft.name = "Synthetic Draft-Only Limited"
+    only_in_draft.save()
+    assert freshness.current() == before
+    cast.police.name = "Synthetic Police Service"
+    cast.police.save()
+    assert freshness.current().token != before.token
 
 
 def test_it_moves_the_token_on_publishing_and_withdrawing(cast):
