@@ -9,7 +9,7 @@ same request again. "floor" is the median time of the cold request's own SQL sta
 (parameters inlined) replayed on the raw DB-API connection, fetching every row: what the page
 would cost with no Django, no Python per row and no cache. For a CSV export the floor is
 rows/s of the database writing the same records by itself: PostgreSQL's COPY, or csv.writer
-over a sqlite3 cursor. PostgreSQL COPY is not seen by Django's query log, so it is not counted.
+over a sqlite3 cursor.
 """
 
 import csv

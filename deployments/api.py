@@ -20,7 +20,7 @@ from django.utils.http import http_date
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import csv_export, dictionary, exports, facets, filters, mapdata, querystrings, records
+from . import dictionary, export_rows, exports, facets, filters, mapdata, querystrings, records
 from .models import Deployment
 from .register_zip import write_register_zip
 from .views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
@@ -125,8 +125,8 @@ def deployments_csv(request):
 
     def make():
         response = StreamingHttpResponse(
-            # One SQL statement streamed as the database writes it (csv_export.py).
-            csv_export.csv_chunks(filterset.qs, _base_url(request)),
+            # Each record's line written ahead, read in one query (export_rows.py).
+            export_rows.csv_chunks(filterset.qs, _base_url(request)),
             content_type="text/csv; charset=utf-8; header=present",
         )
         name = exports.filename(filterset.active, request.GET, "csv")

@@ -1,25 +1,21 @@
 # ruff: noqa: S608 - this module writes SQL from the models' table names and fixed fragments;
 # every value (the filter's, the request's host) is a bound parameter.
-"""The CSV export (/deployments.csv) as one SQL statement, streamed as the database answers.
+"""Each deployment's CSV line, written from the tables by one SQL statement.
 
-exports.csv_row() defines a row; this module writes the same bytes at database speed. The
-first way (exports.csv_lines) fetched ids in batches of BATCH_SIZE, ran ten queries a batch
-and built each cell in Python. Here there are no batches: one statement, built on the
-filtered queryset's own SQL (so it holds the list's rows in the list's order), selects every
-cell already written out (dates at their precision, lists escaped and joined with "; " in
-their order, formula-looking text neutralised), and Python passes the text on. The header
-goes out before the statement runs; rows follow FETCH_ROWS at a time, so memory stays the
-same whatever the size of the register, and an export is one query.
+exports.csv_row() defines a row. export_rows.py stores each record's line ahead and an export
+reads those; this module writes them: for the store, in bulk or after an edit, and for any
+line an export finds missing. The first way (exports.csv_lines) fetched ids in batches, ran
+ten queries a batch and built each cell in Python. Here one statement, built on the
+queryset's own SQL (so it holds its rows in its order), selects every cell already written
+out (dates at their precision, lists escaped and joined with "; " in their order,
+formula-looking text neutralised), and Python passes the text on, FETCH_ROWS at a time.
 
-PostgreSQL: COPY (<statement>) TO STDOUT (FORMAT csv). The statement reads each related table
-    once, aggregated per deployment and joined by hash or merge (a subquery per record was
-    over twice as slow), and sorts by the list's order last, so rows start once that sort is
-    done. COPY quotes as csv.writer does (a field holding a comma, a quote, CR or LF, quotes
-    doubled) except that it also quotes an empty string, so empty cells are NULL, which it
-    writes as nothing. Each row arrives as its own message ending in "\\n", which becomes
-    RFC 4180's "\\r\\n"; a line break inside a quoted field stays as it is, as in csv.writer.
+PostgreSQL: the statement reads each related table once, aggregated per deployment and joined
+    by hash or merge (a subquery per record was over twice as slow), and sorts by the
+    queryset's order last. Python's csv.writer quotes the cells (None and "" alike as
+    nothing), so the quoting is the definition's own.
 SQLite: no hash joins, so each related table is a subquery run per record, as the record is
-    read: rows start as soon as the list's sort (on the deployments' own columns) is done.
+    read: rows start as soon as the sort (on the deployments' own columns) is done.
     Fewer subqueries is the speed, so one subquery writes several neighbouring cells, already
     quoted for CSV, and a row comes back as four values: the line up to the coordinates, the
     latitude, the longitude and the rest. The coordinates stay floats because Python's repr()
@@ -28,8 +24,6 @@ SQLite: no hash joins, so each related table is a subquery run per record, as th
 tests/test_csv_export.py checks both against exports.csv_lines, byte for byte.
 """
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.core.exceptions import EmptyResultSet
@@ -52,16 +46,14 @@ from .models import (
     Technology,
 )
 
-# Rows per chunk sent: a few hundred KB of CSV, so the cost per chunk vanishes and memory
-# stays small.
+# Rows per fetch: a few hundred KB of CSV, so the cost per fetch vanishes and memory stays
+# small.
 FETCH_ROWS = 1000
 
 
-def csv_chunks(deployments, base_url: str) -> Iterator[bytes]:
-    """The CSV export of a filtered queryset, as UTF-8 chunks: the header, then the rows."""
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\r\n").writerow(exports.EXPORT_HEADER)
-    yield header.getvalue().encode()
+def lines(deployments, base_url: str) -> Iterator[str]:
+    """Each deployment's CSV line, ending in CRLF, in the queryset's order: one statement,
+    read FETCH_ROWS at a time through a server-side cursor, so memory stays flat."""
     postgresql = connection.vendor == "postgresql"
     try:
         sql, params = (postgresql_statement if postgresql else sqlite_statement)(
@@ -69,41 +61,18 @@ def csv_chunks(deployments, base_url: str) -> Iterator[bytes]:
         )
     except EmptyResultSet:  # a filter that can match nothing (queryset.none()): no query
         return
-    yield from (_copy_chunks if postgresql else _cursor_chunks)(sql, params)
-
-
-def _copy_chunks(sql: str, params: list) -> Iterator[bytes]:
-    import psycopg  # only PostgreSQL needs it
-
-    connection.ensure_connection()
-    # COPY takes no parameters: psycopg quotes them into the statement, on the client.
-    with psycopg.ClientCursor(connection.connection) as client:
-        query = client.mogrify(sql, params)
-    # Django's cursor, so the COPY shows in its query log (debug tools, query-count tests). A
-    # download cut short closes this generator, and psycopg then cancels the COPY, so the
-    # connection is left clean for the next request.
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-            rows = []
-            for row in copy:  # one message per row, ending in "\n"
-                rows.append(row[:-1])
-                if len(rows) == FETCH_ROWS:
-                    yield b"\r\n".join(rows) + b"\r\n"
-                    rows = []
-            if rows:
-                yield b"\r\n".join(rows) + b"\r\n"
+    # PostgreSQL gives cells, which csv.writer quotes (so the line is the definition's own
+    # writer's); SQLite gives the line already quoted, in SQLITE_ROW's four parts.
+    write = exports.csv_writer().writerow if postgresql else SQLITE_ROW.__mod__
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            yield from map(write, rows)
 
 
 # (line up to the coordinates, latitude, longitude, the rest): str() of a float is repr(),
 # and SQLite gives "" for no point.
 SQLITE_ROW = "%s%s,%s%s"
-
-
-def _cursor_chunks(sql: str, params: list) -> Iterator[bytes]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(FETCH_ROWS):
-            yield "".join(map(SQLITE_ROW.__mod__, rows)).encode()
 
 
 # Cells in SQL, for both databases -------------------------------------------------------------
@@ -211,12 +180,9 @@ OTHER_ROLES = "i.role NOT IN ('operator', 'supplier')"
 def postgresql_statement(deployments, base_url: str) -> tuple[str, list]:
     """(SQL, params) selecting the cells of each deployment, in the queryset's order."""
 
-    def text(expr: str) -> str:
-        return f"NULLIF({_neutralised(expr)}, '')"  # NULL: COPY writes an empty cell unquoted
-
     def joined(value: str, order: str, where: str = "") -> str:
         only = f" FILTER (WHERE {where})" if where else ""
-        return text(f"string_agg({_escaped(value)}, '; ' ORDER BY {order}){only}")
+        return _neutralised(f"string_agg({_escaped(value)}, '; ' ORDER BY {order}){only}")
 
     def number(column: str) -> str:
         # float8's text is the shortest exact form, as repr(), but "2" where repr() writes
@@ -292,29 +258,29 @@ def postgresql_statement(deployments, base_url: str) -> tuple[str, list]:
     }
     cells = [
         "d.id",
-        text("d.slug"),
+        _neutralised("d.slug"),
         "%s || d.slug || %s",
-        text("d.title"),
-        text("d.summary"),
-        text("d.status"),
+        _neutralised("d.title"),
+        _neutralised("d.summary"),
+        _neutralised("d.status"),
         "technologies.cell",
         "roles.operators",
         "roles.suppliers",
         "roles.others",
         "countries.cell",
         _date("d.start_date", "d.start_precision"),
-        text("d.start_precision"),
+        _neutralised("d.start_precision"),
         _date("d.end_date", "d.end_precision"),
-        text("d.end_precision"),
+        _neutralised("d.end_precision"),
         "headline.amount::text",  # numeric(16, 2): always two places, as f"{Decimal:f}"
-        text("headline.currency"),
-        text("headline.covers"),
-        text("headline.qualifier"),
+        _neutralised("headline.currency"),
+        _neutralised("headline.covers"),
+        _neutralised("headline.qualifier"),
         "legal.labels",
         "legal.statuses",
         f"CASE WHEN placed.latitude IS NOT NULL THEN {number('placed.latitude')} END",
         f"CASE WHEN placed.latitude IS NOT NULL THEN {number('placed.longitude')} END",
-        text("placed.precision"),
+        _neutralised("placed.precision"),
         "locations.cell",
         "sources.cell",
         _timestamp("d.updated"),

@@ -327,7 +327,8 @@ def csv_lines(deployments, base_url: str) -> Iterator[bytes]:
     """The CSV export of a filtered queryset, as UTF-8 chunks of one batch each.
 
     The definition, in Python, of what /deployments.csv holds: the site serves the same bytes
-    from one SQL statement (csv_export.py), and tests/test_csv_export.py compares the two.
+    from lines written ahead (export_rows.py, csv_export.py), and tests/test_csv_export.py
+    compares the two.
     """
     writer = csv_writer()
     urls = Urls(base_url)

@@ -795,3 +795,32 @@ class RegisterState(models.Model):
 
     def __str__(self):
         return f"changed {self.changed:%Y-%m-%d %H:%M:%S}"
+
+
+class ExportRow(models.Model):
+    """A deployment's line of the CSV export, written ahead so that an export reads lines
+    instead of gathering every record's related rows (export_rows.py).
+
+    The line is split around its address cell, which depends on the host asked: `head` is
+    "id,slug," and `tail` everything after the address, ending in CRLF. Database triggers
+    (migration 0005) delete a row whenever anything it was written from changes, and
+    signals.py writes it again after each save, so a row is never stale: at worst it is
+    missing, and the export then writes that line from the tables.
+    """
+
+    # No database constraint: a deployment's own DELETE trigger removes its row, after the
+    # cascade to its children has run (whose signals write the row again on their way out).
+    deployment = models.OneToOneField(
+        Deployment,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="export_row",
+    )
+    # exports.FORMAT_VERSION and the header when written: a row of another format is missing.
+    format = models.CharField(max_length=32)
+    head = models.TextField()
+    tail = models.TextField()
+
+    def __str__(self):
+        return self.head

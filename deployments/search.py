@@ -27,11 +27,12 @@ def document_for(deployment) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def refresh(deployment_ids) -> None:
-    """Rebuild the search document of these deployments (ids), without touching `updated`."""
+def refresh(deployments) -> None:
+    """Rebuild the search document of these deployments (a queryset), without touching
+    `updated`."""
     from .models import Deployment
 
-    for deployment in Deployment.objects.filter(pk__in=list(deployment_ids)):
+    for deployment in deployments.iterator():
         text = document_for(deployment)
         if text != deployment.search_text:
             Deployment.objects.filter(pk=deployment.pk).update(search_text=text)

@@ -1,10 +1,11 @@
-"""Keep each deployment's search document, and the register's freshness token, in step with
-everything they are built from."""
+"""Keep each deployment's search document and stored CSV line, and the register's freshness
+token, in step with everything they are built from."""
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import freshness, search
+from . import export_rows, freshness, search
 from .models import (
     Citation,
     Cost,
@@ -23,42 +24,62 @@ CHILDREN = (Citation, Cost, Event, ImpactAssessment, Involvement, LegalBasis)
 SOURCE_RELATIONS = ("citations", "costs", "events", "involvements", "legal_bases", "assessments")
 
 
+def _one(pk):
+    return Deployment.objects.filter(pk=pk)
+
+
 @receiver(post_save, sender=Deployment)
 def deployment_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh([instance.pk])
+        search.refresh(_one(instance.pk))
+        export_rows.fill(_one(instance.pk))
 
 
 def child_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh([instance.deployment_id])
+        if sender is not Location:  # no location is in the search document
+            search.refresh(_one(instance.deployment_id))
+        export_rows.fill(_one(instance.deployment_id))
 
 
-for model in CHILDREN:
+for model in (*CHILDREN, Location):
     post_save.connect(child_changed, sender=model, dispatch_uid=f"search-{model.__name__}-save")
     post_delete.connect(child_changed, sender=model, dispatch_uid=f"search-{model.__name__}-del")
 
 
-@receiver(post_save, sender=Organisation)
-def organisation_saved(sender, instance, raw=False, **kwargs):
+def shared_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        search.refresh(_users(instance))
+        if sender is not Technology:  # its name is not in the search document
+            search.refresh(_users(instance))
+        export_rows.fill(_users(instance))
 
 
-@receiver(post_save, sender=Source)
-def source_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        search.refresh(_users(instance))
+for model in (Organisation, Source, Technology):
+    post_save.connect(shared_changed, sender=model, dispatch_uid=f"search-{model.__name__}-save")
+
+
+@receiver(post_delete, sender=Technology)
+def technology_deleted(sender, instance, **kwargs):
+    # Its links went first, without m2m signals; their triggers deleted the lines that named
+    # it, and who they were cannot be asked any more: write every missing line.
+    export_rows.fill()
+
+
+@receiver(m2m_changed, sender=Deployment.technologies.through)
+def technologies_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_"):
+        # From a technology's side (rare), a clear does not say which deployments it left.
+        export_rows.fill(_one(instance.pk) if not reverse else _pks(pk_set))
 
 
 # Freshness: every change a reader could see moves the register's token (freshness.py). ------
 
 
-def _any_public_history(deployment_ids) -> bool:
+def _any_public_history(deployments) -> bool:
     # Ever published, so its pages, exports or the withdrawal itself are public knowledge.
     # Edits to a never-published draft must not move Last-Modified: that would tell the world
     # when a draft was worked on.
-    return Deployment.objects.filter(pk__in=deployment_ids, published_at__isnull=False).exists()
+    return deployments.filter(published_at__isnull=False).exists()
 
 
 def deployment_touched(sender, instance, **kwargs):
@@ -67,20 +88,25 @@ def deployment_touched(sender, instance, **kwargs):
 
 
 def child_touched(sender, instance, **kwargs):
-    if _any_public_history([instance.deployment_id]):
+    if _any_public_history(_one(instance.deployment_id)):
         freshness.touch()
 
 
-def _users(instance) -> set:
-    """Ids of the deployments that name this technology, organisation or source."""
+def _users(instance):
+    """The deployments that name this technology, organisation or source."""
     if isinstance(instance, Technology):
-        return set(instance.deployments.values_list("pk", flat=True))
+        return instance.deployments.all()
     if isinstance(instance, Organisation):
-        return set(instance.involvements.values_list("deployment_id", flat=True))
-    ids = set()
+        return Deployment.objects.filter(pk__in=instance.involvements.values("deployment_id"))
+    naming = Q()
     for relation in SOURCE_RELATIONS:
-        ids.update(getattr(instance, relation).values_list("deployment_id", flat=True))
-    return ids
+        rows = getattr(instance, relation).values("deployment_id")
+        naming |= Q(pk__in=rows)
+    return Deployment.objects.filter(naming)
+
+
+def _pks(pk_set):
+    return Deployment.objects.filter(pk__in=pk_set) if pk_set else Deployment.objects.all()
 
 
 def shared_saved(sender, instance, **kwargs):
@@ -100,7 +126,7 @@ def technologies_touched(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if not reverse:
         deployment_touched(sender, instance)
-    elif _any_public_history(pk_set or ()):
+    elif _any_public_history(_pks(pk_set)):
         freshness.touch()
 
 

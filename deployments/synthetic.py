@@ -27,13 +27,14 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from . import dates, freshness, geo
+from . import dates, export_rows, freshness, geo
 from .dates import Precision
 from .models import (
     Citation,
     Cost,
     Deployment,
     Event,
+    ExportRow,
     ImpactAssessment,
     Involvement,
     LegalBasis,
@@ -902,14 +903,23 @@ def _adapter(field):
 
 
 def finish() -> None:
-    """After writing: record that the register changed (plain inserts send none of the
-    signals that would), and on PostgreSQL move the id sequences past the ids written here
-    (they were chosen, not drawn from the sequences) and refresh the planner's statistics."""
+    """After writing: on PostgreSQL move the id sequences past the ids written here (they
+    were chosen, not drawn from the sequences); write the records' CSV lines in one pass
+    (export_rows.py); refresh the planner's statistics; record that the register changed.
+    Plain inserts send none of the signals that would do these."""
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
+                cursor.execute(sql)
+            _analyze(cursor, MODELS)  # the lines' one big statement is planned on them
+    export_rows.store(synthetic_rows()[Deployment])
+    if postgresql:
+        with connection.cursor() as cursor:
+            _analyze(cursor, [ExportRow])
     freshness.touch()
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
-            cursor.execute(sql)
-        for model in MODELS:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _analyze(cursor, models) -> None:
+    for model in models:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

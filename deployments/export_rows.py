@@ -1,0 +1,151 @@
+"""The CSV export (/deployments.csv), read from each record's line written ahead.
+
+Writing a record's line means gathering its organisations, locations, costs, legal bases and
+sources from six tables (csv_export.py): about 17,000 records a second at best. Reading a line
+written ahead is one primary-key join. So each deployment's line is kept in ExportRow, written
+after every edit, and an export is one query: the filtered deployments in the list's order,
+each with its line, streamed FETCH_ROWS at a time in memory that does not grow.
+
+A stored line is never stale. Triggers (migration 0005) delete it in the same statement that
+changes anything it was written from (the record, its related rows, an organisation's,
+technology's or source's name), whether the ORM or a hand-written UPDATE made the change;
+signals.py writes it again after each save. A line found missing, or of an older format, is
+written from the tables for that fetch, so an export always equals the definition
+(exports.csv_lines), only slower, and `manage.py migrate` writes every missing line (apps.py).
+"""
+
+import csv
+import io
+import zlib
+from collections.abc import Iterator
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+
+from . import csv_export, exports
+from .models import Deployment, ExportRow
+
+# Changes with the header, and with exports.FORMAT_VERSION, which a change to how any cell
+# is written must bump: lines of another format are treated as missing.
+FORMAT = f"{exports.FORMAT_VERSION}-{zlib.crc32(','.join(exports.EXPORT_HEADER).encode()):08x}"
+
+# Lines per fetch and per chunk sent: a few hundred KB. Also the most ids a fetch can have
+# missing, which go to the database as parameters: under SQLite's oldest limit of 999.
+FETCH_ROWS = 500
+
+# Stored lines are written for this address and kept without it: any address would do.
+STORED_BASE = "http://register.invalid/"
+
+
+def csv_chunks(deployments, base_url: str) -> Iterator[bytes]:
+    """The CSV export of a filtered queryset, as UTF-8 chunks: the header, then the rows."""
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(exports.EXPORT_HEADER)
+    yield header.getvalue().encode()
+    rows = deployments.values_list(
+        "pk", "slug", "export_row__format", "export_row__head", "export_row__tail"
+    )
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (queryset.none()): no query
+        return
+    before, after = address_cell(base_url)
+    # A server-side cursor on PostgreSQL, so the worker holds one fetch, never the export.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while fetched := cursor.fetchmany(FETCH_ROWS):
+            # "*_": a sort on an annotation can add its own columns after these five.
+            missing = [pk for pk, _, format_, *_ in fetched if format_ != FORMAT]
+            written = _written(missing, base_url) if missing else {}
+            yield "".join(
+                f"{head}{before}{slug}{after}{tail}" if format_ == FORMAT else written[pk]
+                for pk, slug, format_, head, tail, *_ in fetched
+            ).encode()
+
+
+def address_cell(base_url: str) -> tuple[str, str]:
+    """The record's address cell before and after its slug, as csv_row() and csv.writer
+    write it. A slug ([-a-zA-Z0-9_]) never needs quoting; the rest might, in theory."""
+    before, after = exports.Urls(base_url).record("__slug__").split("__slug__")
+    before = exports.neutralise(before)  # "http…": unchanged, unless the base were relative
+    if any(char in before + after for char in ',"\r\n'):
+        return '"' + before.replace('"', '""'), after.replace('"', '""') + '"'
+    return before, after
+
+
+def _written(ids: list[int], base_url: str) -> dict[int, str]:
+    """{id: line} written from the tables, for lines not stored (yet)."""
+    return {
+        _id(line): line
+        for line in csv_export.lines(Deployment.objects.filter(pk__in=ids), base_url)
+    }
+
+
+def _id(line: str) -> int:
+    return int(line[: line.index(",")])
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+def store(deployments) -> int:
+    """Write the lines of these deployments (a queryset, of any size) again; return how many.
+
+    One statement writes them all (csv_export.lines), read through a server-side cursor while
+    they are saved FETCH_ROWS at a time, so a million lines take flat memory. The queryset
+    must not read ExportRow, which changes under it.
+    """
+    urls = exports.Urls(STORED_BASE)
+    written = 0
+    with transaction.atomic():
+        ExportRow.objects.filter(deployment__in=deployments.order_by().values("pk")).delete()
+        batch = []
+        for line in csv_export.lines(deployments.order_by("pk"), STORED_BASE):
+            batch.append(_parts(line, urls))
+            if len(batch) == FETCH_ROWS:
+                written += _insert(batch)
+                batch = []
+        written += _insert(batch)
+    return written
+
+
+def fill(deployments=None) -> int:
+    """Write the lines missing, or of an older format, among these deployments (default:
+    all of them); return how many. What signals.py calls after an edit: the triggers have
+    already deleted exactly the lines it changed."""
+    deployments = Deployment.objects.all() if deployments is None else deployments
+    if not ExportRow.objects.exists():  # a new table, or a new register: one statement
+        return store(deployments)
+    missing = deployments.exclude(export_row__format=FORMAT).order_by("pk")
+    ids = list(missing.values_list("pk", flat=True))
+    return sum(
+        store(Deployment.objects.filter(pk__in=ids[first : first + FETCH_ROWS]))
+        for first in range(0, len(ids), FETCH_ROWS)
+    )
+
+
+def _parts(line: str, urls: exports.Urls) -> tuple[int, str, str, str]:
+    """(id, format, head, tail): the line without its address cell (the third)."""
+    first = line.index(",")
+    start = line.index(",", first + 1) + 1  # the id and the slug never hold a comma
+    address = urls.record(exports.unneutralise(line[first + 1 : start - 1]))
+    if not line.startswith(address, start):
+        raise ValueError(f"The CSV's third column is not the record's address: {line[:80]!r}")
+    return int(line[:first]), FORMAT, line[:start], line[start + len(address) :]
+
+
+def _insert(rows: list[tuple]) -> int:
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(ExportRow._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in ExportRow._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(rows[0]))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+    return len(rows)
