@@ -31,7 +31,8 @@ from .models import (
 # enough that a batch (~1 MB of CSV) never matters for memory.
 BATCH_SIZE = 2000
 
-# Bumped when an export's format changes, so cached copies (ETag) are not reused.
+# Bumped when an export's format changes, so cached copies (ETag) are not reused and the
+# CSV lines stored ahead are written again (export_rows.FORMAT).
 FORMAT_VERSION = "1"
 
 
