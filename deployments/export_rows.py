@@ -21,6 +21,8 @@ from collections.abc import Iterator
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
+from django.db.models import BinaryField
+from django.db.models.functions import Cast
 
 from . import csv_export, exports
 from .models import Deployment, ExportRow
@@ -42,25 +44,66 @@ def csv_chunks(deployments, base_url: str) -> Iterator[bytes]:
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(exports.EXPORT_HEADER)
     yield header.getvalue().encode()
-    rows = deployments.values_list(
-        "pk", "slug", "export_row__format", "export_row__head", "export_row__tail"
-    )
+    before, after = (part.encode() for part in address_cell(base_url))
+    stored = FORMAT.encode()
+    chunk, missing = [], []
+    for row in _stored_rows(deployments):  # indexes, not unpacking: this loop is the time
+        if row[2] == stored:
+            chunk.append(row[3] + before + row[1] + after + row[4])
+        else:
+            pk = row[0] if isinstance(row[0], int) else int.from_bytes(row[0], "big", signed=True)
+            chunk.append(pk)  # an int: written from the tables below, with the others
+            missing.append(pk)
+        if len(chunk) == FETCH_ROWS:
+            yield _joined(chunk, missing, base_url)
+            chunk, missing = [], []
+    if chunk:
+        yield _joined(chunk, missing, base_url)
+
+
+def _stored_rows(deployments) -> Iterator[tuple]:
+    """(id, slug, format, head, tail, ...) of each deployment, in the queryset's order: the
+    texts as UTF-8 bytes, the id an int or (PostgreSQL) a big-endian int8's bytes. Sorting on
+    an annotation can add columns after these.
+
+    Bytes, because the lines go out as bytes: decoding 700 bytes a row only to encode them
+    again was a third of the time. One query; memory holds one fetch, never the export.
+    """
+    texts = ["slug", "export_row__format", "export_row__head", "export_row__tail"]
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql:
+        texts = [Cast(text, BinaryField()) for text in texts]  # SQLite gives a BLOB as bytes
     try:
-        sql, params = rows.query.sql_with_params()
+        sql, params = deployments.values_list("pk", *texts).query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (queryset.none()): no query
         return
-    before, after = address_cell(base_url)
-    # A server-side cursor on PostgreSQL, so the worker holds one fetch, never the export.
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while fetched := cursor.fetchmany(FETCH_ROWS):
-            # "*_": a sort on an annotation can add its own columns after these five.
-            missing = [pk for pk, _, format_, *_ in fetched if format_ != FORMAT]
-            written = _written(missing, base_url) if missing else {}
-            yield "".join(
-                f"{head}{before}{slug}{after}{tail}" if format_ == FORMAT else written[pk]
-                for pk, slug, format_, head, tail, *_ in fetched
-            ).encode()
+    if not postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(FETCH_ROWS):
+                yield from rows
+        return
+    # PostgreSQL: COPY rather than a cursor. Rows stream as the plan makes them, with the plan
+    # for the whole result (a server-side cursor asks for one that starts fast and finishes
+    # slower, and in autocommit keeps the whole result before the first fetch). Binary with no
+    # types set gives each field's bytes.
+    import psycopg  # only PostgreSQL needs it
+
+    connection.ensure_connection()
+    with psycopg.ClientCursor(connection.connection) as client:
+        query = client.mogrify(sql, params)  # COPY takes no parameters
+    # Django's cursor, so the COPY shows in its query log. A download cut short closes this
+    # generator, and psycopg then cancels the COPY, leaving the connection clean.
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)") as copy:
+            yield from copy.rows()
+
+
+def _joined(chunk: list, missing: list[int], base_url: str) -> bytes:
+    if missing:
+        written = {pk: line.encode() for pk, line in _written(missing, base_url).items()}
+        chunk = [written[item] if isinstance(item, int) else item for item in chunk]
+    return b"".join(chunk)
 
 
 def address_cell(base_url: str) -> tuple[str, str]:
@@ -98,6 +141,11 @@ def store(deployments) -> int:
     urls = exports.Urls(STORED_BASE)
     written = 0
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # A cursor's plan is by default for its first rows (cursor_tuple_fraction):
+                # this one reads every row, so ask for the plan that finishes first.
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
         ExportRow.objects.filter(deployment__in=deployments.order_by().values("pk")).delete()
         batch = []
         for line in csv_export.lines(deployments.order_by("pk"), STORED_BASE):
