@@ -217,11 +217,13 @@ class Server:
 
     def peak_growth_mb(self, before: dict[int, int]) -> tuple[float, float]:
         """(largest peak RSS of a worker, its growth since reset_peaks), in MB."""
-        worst = (0.0, 0.0)
+        peaks = []
         for pid, rss in before.items():
             peak = memory(pid).get("VmHWM", rss)
-            worst = max(worst, (peak / 1024, (peak - rss) / 1024), key=lambda p: p[1])
-        return worst
+            peaks.append(((peak - rss) / 1024, peak / 1024))
+        # The most growth; on a tie (none at all, say) the largest peak, never a made-up 0.
+        growth, peak = max(peaks, default=(0.0, 0.0))
+        return peak, growth
 
     def stop(self):
         self.process.terminate()
