@@ -16,6 +16,8 @@ written from the tables for that fetch, so an export always equals the definitio
 
 import csv
 import io
+import pickle
+import tempfile
 import zlib
 from collections.abc import Iterator
 
@@ -35,6 +37,9 @@ FORMAT = f"{exports.FORMAT_VERSION}-{zlib.crc32(','.join(exports.EXPORT_HEADER).
 # missing, which go to the database as parameters: under SQLite's oldest limit of 999.
 FETCH_ROWS = 500
 
+# Fetches held back in memory before they go to a temporary file: a few MB.
+SPOOL_BYTES = 8 * 1024 * 1024
+
 # Stored lines are written for this address and kept without it: any address would do.
 STORED_BASE = "http://register.invalid/"
 
@@ -46,6 +51,11 @@ def csv_chunks(deployments, base_url: str) -> Iterator[bytes]:
     yield header.getvalue().encode()
     before, after = (part.encode() for part in address_cell(base_url))
     stored = FORMAT.encode()
+    # PostgreSQL's COPY holds the connection until its last row, so a line found missing
+    # cannot be written while it runs: from the first fetch missing one, fetches wait in a
+    # spool (memory, then a temporary file) and go out once the COPY is done. SQLite writes
+    # them in place. Missing lines are rare (see the module's docstring); this is their cost.
+    spool, held = None, 0
     chunk, missing = [], []
     for row in _stored_rows(deployments):  # indexes, not unpacking: this loop is the time
         if row[2] == stored:
@@ -55,8 +65,19 @@ def csv_chunks(deployments, base_url: str) -> Iterator[bytes]:
             chunk.append(pk)  # an int: written from the tables below, with the others
             missing.append(pk)
         if len(chunk) == FETCH_ROWS:
-            yield _joined(chunk, missing, base_url)
+            if missing and spool is None and connection.vendor == "postgresql":
+                spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+            if spool is None:
+                yield _joined(chunk, missing, base_url)
+            else:
+                pickle.dump((chunk, missing), spool)
+                held += 1
             chunk, missing = [], []
+    if spool is not None:
+        with spool:
+            spool.seek(0)
+            for _ in range(held):
+                yield _joined(*pickle.load(spool), base_url)  # noqa: S301 (written just above)
     if chunk:
         yield _joined(chunk, missing, base_url)
 

@@ -242,3 +242,14 @@ def test_generated_records_have_their_lines_stored():
     call_command("generate_synthetic", "40", stdout=StringIO())
     assert unstored() == set()
     assert export() == definition()
+
+
+def test_a_line_missing_early_in_a_long_export_is_written_in_its_place(monkeypatch):
+    make_records(7)
+    monkeypatch.setattr(export_rows, "FETCH_ROWS", 3)
+    ExportRow.objects.filter(pk=first().pk).delete()  # while later fetches are still to come
+
+    chunks = list(export_rows.csv_chunks(Deployment.objects.order_by("pk"), BASE_URL))
+
+    assert [chunk.count(b"\r\n") for chunk in chunks] == [1, 3, 3, 1]
+    assert b"".join(chunks) == definition()
