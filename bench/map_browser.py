@@ -23,19 +23,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-CHROMIUM = Path("/usr/bin/chromium")
-# As deployments/tests/browser/conftest.py launches it: headless, no sandbox (root in CI), and
-# none of Chromium's own background traffic.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# As the browser tests launch it.
+from deployments.tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 DRAWN = "#register-map[data-first-drawn-ms]"
 TIMINGS = """() => {
     const page = performance.getEntriesByType("navigation")[0];

@@ -8,7 +8,7 @@ class DeploymentsConfig(AppConfig):
     verbose_name = "Surveillance register"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search-document receivers)
+        from . import signals  # noqa: F401  (connects the receivers that keep derived data in step)
 
         post_migrate.connect(write_missing_export_rows, sender=self)
 

@@ -106,7 +106,9 @@ def _users(instance):
 
 
 def _pks(pk_set):
-    return Deployment.objects.filter(pk__in=pk_set) if pk_set else Deployment.objects.all()
+    # None only from a technology's side's clear, which does not say whom it left: all of them.
+    # An empty set (an add of links already there) is no one.
+    return Deployment.objects.all() if pk_set is None else Deployment.objects.filter(pk__in=pk_set)
 
 
 def shared_saved(sender, instance, **kwargs):

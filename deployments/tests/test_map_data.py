@@ -18,7 +18,7 @@ from deployments import mapdata
 from deployments.models import Deployment, Location, Technology
 
 from .synthetic import body, listed_slugs
-from .test_map import deployment, make_records, point, square
+from .test_map import deployment, grow, make_records, point
 
 pytestmark = pytest.mark.django_db
 
@@ -294,29 +294,17 @@ def test_it_keeps_a_grid_until_the_register_changes(client, records, grid_mode):
     assert get(client, "zoom=3")["total"] == first["total"] + 1
 
 
-def _grow(n: int) -> None:
-    start = Deployment.objects.count()
-    for i in range(start, start + n):
-        deployment(
-            f"grown-{i}",
-            locations=[
-                (f"Synthetic site {i}", "exact", point(-2 + i / 100, 52)),
-                (f"Synthetic country {i}", "national", square(-1, 52, 0.1)),
-            ],
-        )
-
-
 @pytest.mark.parametrize("limit", [mapdata.INDIVIDUAL_LIMIT, 2])
 def test_it_runs_the_same_number_of_queries_for_5_or_50_records(
     client, django_assert_num_queries, monkeypatch, limit
 ):
     monkeypatch.setattr(mapdata, "INDIVIDUAL_LIMIT", limit)
-    _grow(5)
+    grow(5, area="national")
     url = f"{URL}?technology=anpr&bbox=-10,40,10,60&zoom=5"
     get(client)  # warm per-process caches
     with CaptureQueriesContext(connection) as small:
         assert len(json.loads(body(client.get(url)))["features"]) >= 2
-    _grow(45)
+    grow(45, area="national")
     with django_assert_num_queries(len(small.captured_queries)):
         assert json.loads(body(client.get(url)))["total"] == 100
 

@@ -20,21 +20,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
 # calls from such a thread (SynchronousOnlyOperation) unless told this is safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 MISSING = f"Chromium not found at {CHROMIUM} (install it: apt-get install -y chromium)."
 HERE = Path(__file__).resolve().parent
