@@ -20,13 +20,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from ..ci import IN_CI
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM
 # calls from such a thread (SynchronousOnlyOperation) unless told this is safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 MISSING = f"Chromium not found at {CHROMIUM} (install it: apt-get install -y chromium)."
 HERE = Path(__file__).resolve().parent
 SERIOUS_IMPACTS = {"serious", "critical"}
