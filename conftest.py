@@ -9,7 +9,8 @@ import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.utils import override_settings
 
 PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -48,3 +49,48 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+def _in_test_transaction_only(wrapper) -> bool:
+    # pytest-django's `db` wraps each test in atomic blocks that Django marks _from_testcase
+    # (as its own durable=True check reads them): with only those open, the code under test
+    # is, as far as it can tell, in autocommit.
+    return wrapper.in_atomic_block and all(
+        getattr(block, "_from_testcase", False) for block in wrapper.atomic_blocks
+    )
+
+
+@pytest.fixture(autouse=True)
+def _commits_inside_test_transactions(monkeypatch):
+    """Run on_commit callbacks where a real commit would run them, inside a test's transaction.
+
+    The register's derived data (deployments/derived.py) is written when a transaction commits,
+    and a `db` test never commits: its changes are rolled back at the end. Here a callback
+    registered with only the test's blocks open runs at once, and one registered inside the
+    code's own atomic block runs when that block's outermost level exits without error, as at
+    a commit. Errors are raised, never only logged, so a failing refresh fails its test.
+    Tests with `transactional_db` commit for real and need none of this.
+    """
+    original_on_commit = BaseDatabaseWrapper.on_commit
+    original_exit = transaction.Atomic.__exit__
+
+    def on_commit(self, func, robust=False):
+        if _in_test_transaction_only(self):
+            func()
+        else:
+            original_on_commit(self, func, robust=False)
+
+    def exit_(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        wrapper = connections[self.using or "default"]
+        if not getattr(self, "_from_testcase", False) and _in_test_transaction_only(wrapper):
+            # As Django's commit does: each callback in turn, the list emptied first, so a
+            # callback that registers another runs it too.
+            while wrapper.run_on_commit:
+                callbacks, wrapper.run_on_commit = wrapper.run_on_commit, []
+                for _sids, func, _robust in callbacks:
+                    func()
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)

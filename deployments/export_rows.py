@@ -6,12 +6,11 @@ written ahead is one primary-key join. So each deployment's line is kept in Expo
 after every edit, and an export is one query: the filtered deployments in the list's order,
 each with its line, streamed FETCH_ROWS at a time in memory that does not grow.
 
-A stored line is never stale. Triggers (migration 0005) delete it in the same statement that
-changes anything it was written from (the record, its related rows, an organisation's,
-technology's or source's name), whether the ORM or a hand-written UPDATE made the change;
-signals.py writes it again after each save. A line found missing, or of an older format, is
-written from the tables for that fetch, so an export always equals the definition
-(exports.csv_lines), only slower, and `manage.py migrate` writes every missing line (apps.py).
+A stored line is written again whenever anything it was written from changes: derived.py
+calls write() when a transaction that changed a record commits. A line found missing, or of
+an older format, is written from the tables for that fetch, so an export always equals the
+definition (exports.csv_lines), only slower, and `manage.py migrate` writes every missing line
+(apps.py).
 """
 
 import csv
@@ -152,45 +151,52 @@ def _id(line: str) -> int:
 # Writing ---------------------------------------------------------------------------------------
 
 
-def store(deployments) -> int:
-    """Write the lines of these deployments (a queryset, of any size) again; return how many.
+def write(deployments) -> int:
+    """Write the lines of these deployments again: a list of at most FETCH_ROWS ids (a deleted
+    deployment's id removes its line), or a subquery of deployment ids of any size. Returns
+    how many lines were written."""
+    with transaction.atomic():
+        ExportRow.objects.filter(deployment_id__in=deployments).delete()
+        return _store(Deployment.objects.filter(pk__in=deployments))
+
+
+def write_all() -> int:
+    """Write every deployment's line again, in one statement; return how many."""
+    with transaction.atomic():
+        ExportRow.objects.all().delete()  # lines of records deleted by hand go too
+        return _store(Deployment.objects.all())
+
+
+def fill() -> int:
+    """Write the lines that are missing, or of an older format; return how many. What
+    `migrate` runs (apps.py): cheap when nothing is missing."""
+    if not ExportRow.objects.exists():  # a new table, or a new register: one statement
+        return write_all()
+    missing = Deployment.objects.exclude(export_row__format=FORMAT).order_by("pk")
+    ids = list(missing.values_list("pk", flat=True))
+    return sum(write(ids[first : first + FETCH_ROWS]) for first in range(0, len(ids), FETCH_ROWS))
+
+
+def _store(deployments) -> int:
+    """Insert the lines of these deployments (none stored yet), whatever their number.
 
     One statement writes them all (csv_export.lines), read through a server-side cursor while
-    they are saved FETCH_ROWS at a time, so a million lines take flat memory. The queryset
-    must not read ExportRow, which changes under it.
+    they are saved FETCH_ROWS at a time, so a million lines take flat memory.
     """
     urls = exports.Urls(STORED_BASE)
     written = 0
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # A cursor's plan is by default for its first rows (cursor_tuple_fraction):
-                # this one reads every row, so ask for the plan that finishes first.
-                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
-        ExportRow.objects.filter(deployment__in=deployments.order_by().values("pk")).delete()
-        batch = []
-        for line in csv_export.lines(deployments.order_by("pk"), STORED_BASE):
-            batch.append(_parts(line, urls))
-            if len(batch) == FETCH_ROWS:
-                written += _insert(batch)
-                batch = []
-        written += _insert(batch)
-    return written
-
-
-def fill(deployments=None) -> int:
-    """Write the lines missing, or of an older format, among these deployments (default:
-    all of them); return how many. What signals.py calls after an edit: the triggers have
-    already deleted exactly the lines it changed."""
-    deployments = Deployment.objects.all() if deployments is None else deployments
-    if not ExportRow.objects.exists():  # a new table, or a new register: one statement
-        return store(deployments)
-    missing = deployments.exclude(export_row__format=FORMAT).order_by("pk")
-    ids = list(missing.values_list("pk", flat=True))
-    return sum(
-        store(Deployment.objects.filter(pk__in=ids[first : first + FETCH_ROWS]))
-        for first in range(0, len(ids), FETCH_ROWS)
-    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A cursor's plan is by default for its first rows (cursor_tuple_fraction):
+            # this one reads every row, so ask for the plan that finishes first.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+    batch = []
+    for line in csv_export.lines(deployments.order_by("pk"), STORED_BASE):
+        batch.append(_parts(line, urls))
+        if len(batch) == FETCH_ROWS:
+            written += _insert(batch)
+            batch = []
+    return written + _insert(batch)
 
 
 def _parts(line: str, urls: exports.Urls) -> tuple[int, str, str, str]:

@@ -36,7 +36,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from . import dictionary, export_rows
+from . import derived, dictionary
 from .exports import split_multi
 from .import_files import (
     OWN_FIELDS,
@@ -357,8 +357,8 @@ class Importer:
                 restore["published_at"] = times["published_at"]
             if restore:
                 Deployment.objects.filter(pk=deployment.pk).update(**restore)
-                # A plain UPDATE sends no signal; its trigger deleted the stored CSV line.
-                export_rows.fill(Deployment.objects.filter(pk=deployment.pk))
+                # A plain UPDATE sends no signal: `updated` is in the CSV line.
+                derived.changed([deployment.pk])
 
     # The CSV export format
 

@@ -780,7 +780,7 @@ class RegisterState(models.Model):
 
     Pages, facet counts and exports are reused (HTTP validators, the cache) for as long as the
     token stays the same, so reading "has anything public changed?" costs one primary-key
-    lookup instead of a scan of every history table. freshness.touch() writes it; signals.py
+    lookup instead of a scan of every history table. freshness.touch() writes it; derived.py
     calls that on every edit a reader could see, and never on edits to never-published drafts,
     so the Last-Modified of a page does not reveal when a draft was worked on.
     """
@@ -802,14 +802,14 @@ class ExportRow(models.Model):
     instead of gathering every record's related rows (export_rows.py).
 
     The line is split around its address cell, which depends on the host asked: `head` is
-    "id,slug," and `tail` everything after the address, ending in CRLF. Database triggers
-    (migration 0005) delete a row whenever anything it was written from changes, and
-    signals.py writes it again after each save, so a row is never stale: at worst it is
-    missing, and the export then writes that line from the tables.
+    "id,slug," and `tail` everything after the address, ending in CRLF. derived.py writes it
+    again whenever a transaction that changed anything it was written from commits; a row
+    missing or of an older format is written from the tables by the export itself.
     """
 
-    # No database constraint: a deployment's own DELETE trigger removes its row, after the
-    # cascade to its children has run (whose signals write the row again on their way out).
+    # No database constraint: derived.py removes a deleted deployment's row once the delete
+    # commits, and a line of a record deleted by hand is never exported (exports join from
+    # the deployments) and goes at the next `manage.py refresh_derived`.
     deployment = models.OneToOneField(
         Deployment,
         primary_key=True,

@@ -2,7 +2,7 @@
 
 The document holds the deployment's own texts and the names of its organisations and sources,
 so a search is one indexed column instead of four joins (on PostgreSQL, its stored tsvector).
-It is rebuilt whenever any of those change (see signals.py).
+It is written again whenever any of those change (derived.py).
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -12,30 +12,59 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 SEARCH_CONFIG = "english"
 
 
-def document_for(deployment) -> str:
-    """The searchable text of one saved deployment (its title is weighted separately)."""
-    parts = [
-        deployment.summary,
-        deployment.description,
-        deployment.scale,
-        deployment.affected_groups,
-        deployment.data_sharing,
-    ]
-    parts += [i.organisation.name for i in deployment.involvements.select_related("organisation")]
-    for source in deployment.all_sources():
-        parts += [source.title, source.publisher]
-    return "\n".join(p for p in parts if p)
+# The deployment's own texts in its document, in this order; then its organisations' names and
+# its sources' titles and publishers.
+OWN_TEXTS = ("summary", "description", "scale", "affected_groups", "data_sharing")
+# Every relation whose rows cite a source of the record.
+CITING = ("citations", "costs", "events", "involvements", "legal_bases", "impact_assessments")
 
 
-def refresh(deployments) -> None:
-    """Rebuild the search document of these deployments (a queryset), without touching
-    `updated`."""
+def documents(ids: list[int]) -> dict[int, str]:
+    """{id: searchable text} of these deployments (their titles are weighted separately), in
+    a fixed number of queries whatever their number."""
+    from .models import Deployment, Involvement, Source
+
+    parts = {
+        pk: [text for text in texts if text]
+        for pk, *texts in Deployment.objects.filter(pk__in=ids).values_list("pk", *OWN_TEXTS)
+    }
+    names = Involvement.objects.filter(deployment_id__in=ids).order_by("role", "id")
+    for pk, name in names.values_list("deployment_id", "organisation__name"):
+        parts[pk].append(name)
+    cited = {pk: [] for pk in parts}
+    for relation in CITING:
+        model = Deployment._meta.get_field(relation).related_model
+        rows = model.objects.filter(deployment_id__in=ids, source_id__isnull=False)
+        for pk, source_id in rows.order_by("id").values_list("deployment_id", "source_id"):
+            if source_id not in cited[pk]:
+                cited[pk].append(source_id)
+    wanted = {source_id for source_ids in cited.values() for source_id in source_ids}
+    sources = {
+        pk: (title, publisher)
+        for pk, title, publisher in Source.objects.filter(pk__in=wanted).values_list(
+            "pk", "title", "publisher"
+        )
+    }
+    for pk, source_ids in cited.items():
+        for source_id in source_ids:
+            parts[pk] += [text for text in sources[source_id] if text]
+    return {pk: "\n".join(texts) for pk, texts in parts.items()}
+
+
+def write_documents(ids: list[int]) -> None:
+    """Write the search document of these deployments again where it changed, without
+    touching `updated` (derived.py calls this). On PostgreSQL the trigger of migration 0004
+    then writes the row's tsvector from its title and document, in the same statement."""
     from .models import Deployment
 
-    for deployment in deployments.iterator():
-        text = document_for(deployment)
-        if text != deployment.search_text:
-            Deployment.objects.filter(pk=deployment.pk).update(search_text=text)
+    texts = documents(ids)
+    stale = Deployment.objects.filter(pk__in=ids).values_list("pk", "search_text")
+    rows = [Deployment(pk=pk, search_text=texts[pk]) for pk, text in stale if text != texts[pk]]
+    Deployment.objects.bulk_update(rows, ["search_text"], batch_size=REFRESH_BATCH)
+
+
+# Documents written per UPDATE: its CASE has two parameters a record.
+REFRESH_BATCH = 250
 
 
 def search(queryset, text: str):

@@ -27,7 +27,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from . import dates, export_rows, freshness, geo
+from . import dates, derived, geo
 from .dates import Precision
 from .models import (
     Citation,
@@ -659,41 +659,9 @@ def _deployment(rng: random.Random, number: int, world: World, ids: dict, batch:
         "created": created,
         "updated": updated,
     }
-    cited = {
-        row["source_id"] - world.first_source_id
-        for model in (Involvement, Cost, Event, LegalBasis, ImpactAssessment, Citation)
-        for row in rows[model]
-    }
-    deployment["search_text"] = search_text(
-        deployment, rows[Involvement], world.organisation_names, cited
-    )
     batch[Deployment].append(deployment)
     for model, model_rows in rows.items():
         batch[model] += model_rows
-
-
-def search_text(
-    deployment: dict, involvements: list[dict], organisation_names: dict, cited: set[int]
-) -> str:
-    """What search.document_for() builds from the saved record, computed from its rows.
-
-    Same parts, same order: the record's texts; its organisations in the order the database
-    lists involvements (role, then name; roles are distinct here, so the role decides); then
-    title and publisher of every source any claim cites (`cited`: source numbers), ordered by
-    publisher and title as Source's Meta.ordering does.
-    """
-    parts = [
-        deployment["summary"],
-        deployment["description"],
-        deployment["scale"],
-        deployment["affected_groups"],
-        deployment["data_sharing"],
-    ]
-    for involvement in sorted(involvements, key=lambda row: row["role"]):
-        parts.append(organisation_names[involvement["organisation_id"]])
-    for i in sorted(cited, key=lambda i: (source_publisher(i), source_title(i))):
-        parts += [source_title(i), source_publisher(i)]
-    return "\n".join(p for p in parts if p)
 
 
 def _location(
@@ -904,20 +872,19 @@ def _adapter(field):
 
 def finish() -> None:
     """After writing: on PostgreSQL move the id sequences past the ids written here (they
-    were chosen, not drawn from the sequences); write the records' CSV lines in one pass
-    (export_rows.py); refresh the planner's statistics; record that the register changed.
-    Plain inserts send none of the signals that would do these."""
-    postgresql = connection.vendor == "postgresql"
-    if postgresql:
+    were chosen, not drawn from the sequences) and refresh the planner's statistics; then
+    tell derived.py that every synthetic record changed, which writes their search documents
+    and CSV lines (plain inserts send no signals)."""
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
                 cursor.execute(sql)
             _analyze(cursor, MODELS)  # the lines' one big statement is planned on them
-    export_rows.store(synthetic_rows()[Deployment])
-    if postgresql:
+    with transaction.atomic():
+        derived.changed(synthetic_rows()[Deployment], touch=True)
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            _analyze(cursor, [ExportRow])
-    freshness.touch()
+            _analyze(cursor, [ExportRow, Deployment])
 
 
 def _analyze(cursor, models) -> None:
