@@ -154,10 +154,9 @@ def _id(line: str) -> int:
 def write(deployments) -> int:
     """Write the lines of these deployments again: a list of at most FETCH_ROWS ids (a deleted
     deployment's id removes its line), or a subquery of deployment ids of any size. Returns
-    how many lines were written."""
-    with transaction.atomic():
-        ExportRow.objects.filter(deployment_id__in=deployments).delete()
-        return _store(Deployment.objects.filter(pk__in=deployments))
+    how many lines were written. In the caller's transaction (derived.refresh)."""
+    ExportRow.objects.filter(deployment_id__in=deployments).delete()
+    return _store(Deployment.objects.filter(pk__in=deployments))
 
 
 def write_all() -> int:

@@ -32,12 +32,9 @@ def documents(ids: list[int]) -> dict[int, str]:
     for pk, name in names.values_list("deployment_id", "organisation__name"):
         parts[pk].append(name)
     cited = {pk: [] for pk in parts}
-    for relation in CITING:
-        model = Deployment._meta.get_field(relation).related_model
-        rows = model.objects.filter(deployment_id__in=ids, source_id__isnull=False)
-        for pk, source_id in rows.order_by("id").values_list("deployment_id", "source_id"):
-            if source_id not in cited[pk]:
-                cited[pk].append(source_id)
+    for pk, source_id, _group, _id in sorted(_citing(ids), key=lambda row: row[2:]):
+        if source_id not in cited[pk]:
+            cited[pk].append(source_id)
     wanted = {source_id for source_ids in cited.values() for source_id in source_ids}
     sources = {
         pk: (title, publisher)
@@ -49,6 +46,22 @@ def documents(ids: list[int]) -> dict[int, str]:
         for source_id in source_ids:
             parts[pk] += [text for text in sources[source_id] if text]
     return {pk: "\n".join(texts) for pk, texts in parts.items()}
+
+
+def _citing(ids: list[int]):
+    """(deployment, source, relation, row) of every claim of these deployments that cites a
+    source: one UNION ALL over the relations."""
+    from .models import Deployment
+
+    rows = [
+        Deployment._meta.get_field(relation)
+        .related_model.objects.filter(deployment_id__in=ids, source_id__isnull=False)
+        .annotate(relation=Value(number, output_field=IntegerField()))
+        .order_by()
+        .values_list("deployment_id", "source_id", "relation", "id")
+        for number, relation in enumerate(CITING)
+    ]
+    return rows[0].union(*rows[1:], all=True)
 
 
 def write_documents(ids: list[int]) -> None:
