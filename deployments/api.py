@@ -6,7 +6,6 @@ may read it), the licence (Link rel="license" and X-Data-License), and validator
 Last-Modified from the register's last edit) so a client can ask "has it changed?" cheaply.
 """
 
-import hashlib
 import tempfile
 
 from django.conf import settings
@@ -15,12 +14,21 @@ from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from . import dictionary, export_rows, exports, facets, filters, mapdata, querystrings, records
+from . import (
+    dictionary,
+    export_rows,
+    exports,
+    facets,
+    filters,
+    freshness,
+    mapdata,
+    querystrings,
+    records,
+)
 from .models import Deployment
 from .register_zip import write_register_zip
 from .views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
@@ -45,30 +53,12 @@ def _base_url(request) -> str:
 
 
 def _data_response(request, make_response):
-    """make_response(), or a 304 when the client's copy is current; with the data headers.
-
-    The validators come from the register's last edit anywhere (exports.last_changed), the
-    address asked for and the export format, so any change that could alter the answer
-    changes the ETag.
-    """
-    latest = exports.last_changed()
-    stamp = int(latest.timestamp()) if latest else None
-    key = "|".join(
-        [
-            exports.FORMAT_VERSION,
-            request.get_host(),  # the files hold absolute links to this host
-            request.get_full_path(),
-            str(latest),
-            settings.DATA_LICENSE_URL,
-        ]
+    """make_response(), or a 304 when the client's copy is current (freshness.conditional:
+    the register's state, the code, the address asked for and the data licence); with the
+    data headers."""
+    response = freshness.conditional(lambda request: make_response(), settings.DATA_LICENSE_URL)(
+        request
     )
-    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    response = get_conditional_response(request, etag=etag, last_modified=stamp)
-    if response is None:
-        response = make_response()
-    response["ETag"] = etag
-    if stamp is not None:
-        response["Last-Modified"] = http_date(stamp)
     # Stored by caches, but always revalidated: a correction must show at once.
     patch_cache_control(response, public=True, no_cache=True)
     data_page = request.build_absolute_uri(reverse("data"))

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from deployments import csv_export, export_rows, exports, filters
+from deployments import csv_export, derived, export_rows, exports, filters
 from deployments.dates import Precision
 from deployments.models import (
     Citation,
@@ -232,6 +232,7 @@ def awkward_records():
     # Dates written straight into the table, as an import or a bulk load could leave them:
     # a month-precise date that is not the 1st must still be written to the month.
     Deployment.objects.filter(slug="awkward-2").update(start_date=dt.date(2020, 2, 17))
+    derived.changed(Deployment.objects.filter(slug="awkward-2"))  # a plain UPDATE must say so
     return cast
 
 
@@ -245,8 +246,9 @@ def fast(query: str) -> bytes:
 
 def test_it_writes_the_same_bytes_as_the_python_definition():
     awkward_records()  # once: it is slow to build, and every query reads the same records
-    # Every line stored by the save signals, but the one whose date was written by a plain
-    # UPDATE: its trigger deleted that line, and the export writes it from the tables.
+    # Every line stored on commit, but one that goes missing (as after rows were inserted by
+    # hand): the export writes that one from the tables.
+    ExportRow.objects.filter(deployment__slug="awkward-2").delete()
     stored = set(ExportRow.objects.filter(format=export_rows.FORMAT).values_list("pk", flat=True))
     unstored = Deployment.objects.exclude(pk__in=stored).values_list("slug", flat=True)
     assert list(unstored) == ["awkward-2"]
