@@ -99,6 +99,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so two writers (two requests,
+    # or a save and the derived-data refresh of derived.py) queue for it instead of one
+    # failing with "database is locked" when it tries to upgrade a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -130,23 +137,36 @@ STORAGES = {
 }
 
 # Facet counts and totals are cached per register state (deployments/freshness.py), so no entry
-# ever needs invalidating: a change makes new keys. The cache is files in one directory, shared
-# by every worker process on the host, so a crowd arriving after a change costs one
-# computation, not one per worker. Several hosts would each keep their own, which stays correct.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get(
-            "DJANGO_CACHE_DIR", str(Path(tempfile.gettempdir()) / "surveillance-register-cache")
-        ),
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-        # Entries are keyed by the register's state token, which two databases can share (a
-        # fresh one has none yet): the database's identity keeps their entries apart.
-        "KEY_PREFIX": hashlib.sha256(
-            f"{DATABASES['default'].get('HOST')}|{DATABASES['default']['NAME']}".encode()
-        ).hexdigest()[:12],
+# ever needs invalidating: a change makes new keys. By default the cache is files in one
+# directory, shared by every worker process on the host, so a crowd arriving after a change
+# costs one computation, not one per worker. Several app servers share one cache with
+# CACHE_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/0: Django's own Redis backend.
+# Entries are keyed by the register's state token, which two databases can share (a fresh one
+# has none yet): the database's identity keeps their entries apart.
+_CACHE_PREFIX = hashlib.sha256(
+    f"{DATABASES['default'].get('HOST')}|{DATABASES['default']['NAME']}".encode()
+).hexdigest()[:12]
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": _CACHE_PREFIX,
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "DJANGO_CACHE_DIR",
+                str(Path(tempfile.gettempdir()) / "surveillance-register-cache"),
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "KEY_PREFIX": _CACHE_PREFIX,
+        }
+    }
 
 # Production hardening; each can be relaxed from the environment for a TLS-terminating proxy.
 if not DEBUG:

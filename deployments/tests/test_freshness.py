@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -139,3 +141,50 @@ def test_it_keys_cached_values_by_day_as_well_as_token(monkeypatch):
     monkeypatch.setattr(freshness.timezone, "localdate", lambda: tomorrow)
     assert freshness.cached("synthetic", "k", lambda: calls.append(1) or 3) == 3
     assert len(calls) == 2
+
+
+def test_a_new_version_of_the_code_reuses_no_cached_value_and_no_etag(client, cast, monkeypatch):
+    assert freshness.cached("synthetic", "k", lambda: "old code's") == "old code's"
+    etag = client.get("/deployments/")["ETag"]
+    assert client.get("/deployments/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    monkeypatch.setattr(freshness, "CODE_VERSION", "synthetic-next-release")
+
+    assert freshness.cached("synthetic", "k", lambda: "new code's") == "new code's"
+    response = client.get("/deployments/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_a_crowd_after_an_edit_computes_a_count_once():
+    # Eight requests at once find no entry: one computes, seven wait for its result.
+    calls, results, start = [], [], threading.Barrier(8)
+
+    def slow_count():
+        calls.append(1)
+        time.sleep(0.5)
+        return 42
+
+    def request():
+        start.wait()
+        results.append(freshness.cached("synthetic-crowd", "k", slow_count))
+
+    crowd = [threading.Thread(target=request) for _ in range(8)]
+    for thread in crowd:
+        thread.start()
+    for thread in crowd:
+        thread.join(10)
+
+    assert results == [42] * 8
+    assert len(calls) == 1
+
+
+def test_a_count_whose_computer_died_is_computed_by_the_next_request(monkeypatch):
+    monkeypatch.setattr(freshness, "COMPUTE_WAIT_SECONDS", 0.2)
+    state = freshness.current()
+    # A lock left behind by a worker killed while computing.
+    key = f"register:{freshness.CODE_VERSION}:synthetic:{state.token}:"
+    key += f"{freshness.timezone.localdate().isoformat()}:k:computing"
+    freshness.cache.set(key, 1, 60)
+
+    assert freshness.cached("synthetic", "k", lambda: 7) == 7
