@@ -53,6 +53,7 @@ from .import_files import (
     timestamp,
 )
 from .models import (
+    RESERVED_SLUGS,
     Citation,
     Cost,
     Deployment,
@@ -222,7 +223,7 @@ class Importer:
     def unique_slug(self, model, base: str) -> str:
         base = (slugify(base) or "record")[:180]
         slug, n = base, 2
-        while model.objects.filter(slug=slug).exists():
+        while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
 

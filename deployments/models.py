@@ -24,6 +24,46 @@ currency_code = RegexValidator(
 )
 _http_only = Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://")
 
+# Words the site's addresses use where a slug could go (/deployments/map/ beside
+# /deployments/<slug>/), now or in pages planned: a record, organisation or technology with
+# one of these slugs could never be opened. tests/test_models.py checks that every fixed
+# word under those prefixes in the URLs is here.
+RESERVED_SLUGS = frozenset(
+    {
+        "map",
+        "timeline",
+        "charts",
+        "search",
+        "sources",
+        "countries",
+        "compare",
+        "new",
+        "add",
+        "edit",
+        "export",
+        "feed",
+        "api",
+    }
+)
+
+
+def not_reserved(slug: str) -> None:
+    if slug.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            f"“{slug}” is reserved: the site has a page at that address. Choose another "
+            f"slug, e.g. “{slug}-1” or a more specific name.",
+            code="reserved",
+        )
+
+
+def _slug_not_reserved(name: str) -> models.CheckConstraint:
+    # The same rule in the database, for rows written without the model (an import by SQL).
+    return models.CheckConstraint(
+        condition=~Q(slug__in=sorted(RESERVED_SLUGS)),
+        name=f"{name}_slug_not_reserved",
+        violation_error_message="That slug is reserved for a page of the site.",
+    )
+
 
 class ImpreciseDateMixin:
     """Shared clean()/save() for models holding one or more (date, precision) pairs.
@@ -88,7 +128,7 @@ class TechnologyQuerySet(models.QuerySet):
 
 class Technology(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, validators=[not_reserved])
     description = models.TextField(help_text="What it is and does, in plain language.")
 
     objects = TechnologyQuerySet.as_manager()
@@ -97,6 +137,7 @@ class Technology(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "technologies"
+        constraints = [_slug_not_reserved("technology")]
 
     def __str__(self):
         return self.name
@@ -125,7 +166,7 @@ class Organisation(models.Model):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[not_reserved])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
     country = CountryField(blank=True)
     website = models.URLField(blank=True, validators=[http_url])
@@ -137,6 +178,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            _slug_not_reserved("organisation"),
             models.CheckConstraint(
                 condition=Q(website="")
                 | Q(website__startswith="http://")
@@ -233,7 +275,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
 
     title = models.CharField(max_length=300)
     # Stable: used in URLs and as the export key, so it is not rewritten when the title is.
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[not_reserved])
     summary = models.TextField(help_text="One or two sentences: what, who, where, since when.")
     description = models.TextField(blank=True)
     technologies = models.ManyToManyField(Technology, related_name="deployments")
@@ -300,6 +342,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
             models.Index(fields=["publication", "end_latest"], name="deployment_pub_end"),
         ]
         constraints = [
+            _slug_not_reserved("deployment"),
             models.CheckConstraint(
                 condition=Q(end_latest__isnull=True)
                 | Q(start_date__isnull=True)

@@ -456,3 +456,18 @@ def test_it_links_the_import_page_from_the_admin_index_for_researchers_only(clie
     assert 'href="/admin/import/"' in client.get("/admin/").content.decode()
     client.force_login(make_staff_user("synthetic-viewer"))
     assert 'href="/admin/import/"' not in client.get("/admin/").content.decode()
+
+
+def test_it_refuses_a_slug_a_page_of_the_site_needs(reference):
+    report = importer.run(csv_file([row(1, slug="timeline")]), "new.csv", commit=False)
+
+    assert not report.ok
+    assert [(p.row, p.column) for p in report.problems] == [(2, "slug")]
+    assert "“timeline” is reserved" in report.problems[0].message
+
+
+def test_it_never_makes_a_reserved_slug_from_a_title(reference):
+    report = importer.run(csv_file([row(1, title="Map")]), "new.csv")
+
+    assert report.ok, problems(report)
+    assert Deployment.objects.get().slug == "map-2"

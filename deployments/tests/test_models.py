@@ -8,7 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from deployments.dates import Precision
-from deployments.models import Cost, Deployment, Event, LegalBasis, Location, Source
+from deployments.models import (
+    RESERVED_SLUGS,
+    Cost,
+    Deployment,
+    Event,
+    LegalBasis,
+    Location,
+    Organisation,
+    Source,
+    Technology,
+)
 
 from .factories import make_deployment, make_source
 
@@ -168,3 +178,41 @@ def test_published_only_lists_published_records():
     for state in ("draft", "review", "withdrawn"):
         make_deployment(publication=state)
     assert list(Deployment.objects.published()) == [public]
+
+
+def _fixed_words_under(prefix: str) -> set[str]:
+    """The fixed first segments after `prefix` of every URL pattern: where a slug could go."""
+    from django.urls import get_resolver
+
+    words = set()
+    for pattern in get_resolver().url_patterns:
+        for inner in getattr(pattern, "url_patterns", [pattern]):
+            route = str(pattern.pattern) + str(inner.pattern)
+            if route.startswith(prefix):
+                word = route[len(prefix) :].split("/")[0].split(".")[0]
+                if word and "<" not in word:
+                    words.add(word)
+    return words
+
+
+@pytest.mark.parametrize("prefix", ["deployments/", "organisations/", "technologies/"])
+def test_every_fixed_word_of_an_address_is_a_reserved_slug(prefix):
+    assert _fixed_words_under("deployments/") >= {"map", "timeline"}  # the walk finds them
+    assert _fixed_words_under(prefix) <= RESERVED_SLUGS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Deployment, Organisation, Technology])
+def test_it_refuses_a_reserved_slug_with_a_clear_message(model):
+    record = model(slug="map", name="Synthetic name") if model is not Deployment else None
+    record = record or Deployment(slug="map", title="Synthetic map", summary="Synthetic.")
+    with pytest.raises(ValidationError) as refused:
+        record.full_clean()
+    assert "“map” is reserved" in str(refused.value.message_dict["slug"])
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_reserved_slug_written_without_the_model():
+    Technology.objects.create(name="Synthetic tech", slug="synthetic-tech", description="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Technology.objects.filter(slug="synthetic-tech").update(slug="timeline")
