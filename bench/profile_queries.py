@@ -34,7 +34,7 @@ from django.core.signals import request_started  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from deployments import synthetic  # noqa: E402
+from deployments.dev import vocabulary  # noqa: E402
 from deployments.models import Deployment  # noqa: E402
 
 
@@ -42,14 +42,14 @@ def selectors() -> dict:
     # A record with the most common shape: published, with the benchmark's technology.
     record = (
         Deployment.objects.published()
-        .filter(technologies__slug=synthetic.BENCH_TECHNOLOGY_SLUG)
+        .filter(technologies__slug=vocabulary.BENCH_TECHNOLOGY_SLUG)
         .order_by("pk")
         .values_list("slug", flat=True)
         .first()
     )
     return {
-        "technology": synthetic.BENCH_TECHNOLOGY_SLUG,
-        "word": synthetic.BENCH_SEARCH_WORD,
+        "technology": vocabulary.BENCH_TECHNOLOGY_SLUG,
+        "word": vocabulary.BENCH_SEARCH_WORD,
         "record": record,
     }
 

@@ -8,7 +8,7 @@ class DeploymentsConfig(AppConfig):
     verbose_name = "Surveillance register"
 
     def ready(self):
-        from . import signals  # noqa: F401  (tells derived.py what every write changed)
+        from deployments.core import signals  # noqa: F401  (tells derived.py what every write changed)
 
         post_migrate.connect(write_missing_export_rows, sender=self)
 
@@ -16,8 +16,8 @@ class DeploymentsConfig(AppConfig):
 def write_missing_export_rows(using, **kwargs):
     """After `migrate`: write the CSV lines that are missing (a new table, records inserted
     outside the app, a new export format), so no export has to write them."""
-    from . import derived
-    from .models import ExportRow
+    from deployments.core import derived
+    from deployments.models import ExportRow
 
     if using != DEFAULT_DB_ALIAS:  # the register lives in one database
         return

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import api, feeds, views
-from .freshness import public_page
+from deployments.core.freshness import public_page
+from deployments.explore import views
+from deployments.opendata import api, feeds
 
 # Public pages carry validators from the register's state and may be held by a CDN for a
 # minute (freshness.public_page); data responses set their own (api._data_response).

@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "deployments.context_processors.site",
+                "deployments.explore.context_processors.site",
             ],
         },
     },

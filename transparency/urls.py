@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from deployments import admin_import
+from deployments.importing import admin_import
 
 admin.site.site_header = "Surveillance register: data entry"
 admin.site.site_title = "Surveillance register admin"

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from .. import querystrings
+from deployments.core import querystrings
 
 register = template.Library()
 

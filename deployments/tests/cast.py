@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
-from deployments.dates import Precision
+from deployments.core.dates import Precision
 from deployments.models import (
     Citation,
     Cost,

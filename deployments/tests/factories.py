@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 
-from deployments.admin import DeploymentAdmin
-from deployments.dates import Precision
+from deployments.core.dates import Precision
+from deployments.editing.admin import DeploymentAdmin
 from deployments.models import Citation, Deployment, Organisation, Source, Technology
 
 _serial = count(1)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.test import Client
 
-from deployments.dates import Precision
+from deployments.core.dates import Precision
 from deployments.models import (
     Citation,
     Cost,

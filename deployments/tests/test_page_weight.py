@@ -10,7 +10,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 
-from .cast import make_cast
+from deployments.tests.cast import make_cast
 
 pytestmark = pytest.mark.django_db
 BUDGET = 300 * 1024

@@ -5,10 +5,9 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from deployments.forms import EDITORS_ONLY, NEEDS_CITATION
+from deployments.editing.forms import EDITORS_ONLY, NEEDS_CITATION
 from deployments.models import Deployment
-
-from .factories import (
+from deployments.tests.factories import (
     ADD_URL,
     CHANGELIST_URL,
     change_data,

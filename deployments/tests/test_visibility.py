@@ -3,8 +3,7 @@
 import pytest
 
 from deployments.models import Deployment, Involvement, Organisation
-
-from .cast import make_cast
+from deployments.tests.cast import make_cast
 
 pytestmark = pytest.mark.django_db
 

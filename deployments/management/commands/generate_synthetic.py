@@ -17,7 +17,7 @@ Rules, so synthetic records never end up in the real register by accident:
 Each batch of deployments is its own transaction: an interrupted run leaves whole batches
 behind, which --replace clears.
 
-Selectors a benchmark can rely on, importable from deployments.synthetic:
+Selectors a benchmark can rely on, importable from deployments.dev.synthetic:
 - BENCH_TECHNOLOGY_SLUG = "synthetic-facial-recognition": in about 20% of records
   (and of published records).
 - BENCH_STATUS = "active": the status of about 20% of records.
@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from deployments import synthetic
+from deployments.dev import synthetic, writing
 from deployments.models import Deployment
 
 
@@ -77,7 +77,7 @@ class Command(BaseCommand):
             )
         existing = [
             str(m._meta.verbose_name_plural)
-            for m, q in synthetic.synthetic_rows().items()
+            for m, q in writing.synthetic_rows().items()
             if q.exists()
         ]
         if existing and not replace:
@@ -89,13 +89,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if existing:
             try:
-                synthetic.delete_existing()
+                writing.delete_existing()
             except IntegrityError as error:
                 raise CommandError(
                     "Could not delete the earlier synthetic rows: a record that is not "
                     f"synthetic refers to one of them ({error})."
                 ) from error
-        batches = synthetic.generate(n, seed, synthetic.next_ids(), batch_size)
+        batches = synthetic.generate(n, seed, writing.next_ids(), batch_size)
         rows = written = 0
         # The next batch is generated in a second thread while the database stores this one:
         # generating is pure Python and touches no database, and while the database server
@@ -105,12 +105,12 @@ class Command(BaseCommand):
             upcoming = executor.submit(next, batches, None)
             while (batch := upcoming.result()) is not None:
                 upcoming = executor.submit(next, batches, None)
-                rows += synthetic.write(batch)
+                rows += writing.write(batch)
                 written += len(batch.get(Deployment, []))
                 if options["verbosity"] >= 2:
                     seconds = time.perf_counter() - started
                     self.stdout.write(f"  {written} deployments, {rows} rows ({seconds:.0f} s)")
-        synthetic.finish()
+        writing.finish()
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Wrote {written} synthetic deployments ({rows} rows in all) in {seconds:.1f} s: "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deployments import import_files, importer
+from deployments.importing import import_files, importer
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Write every derived value again: search documents, stored CSV lines, the freshness token.
 
-The site keeps them itself after every write it makes (derived.py). Run this after changing
+The site keeps them itself after every write it makes (core/derived.py). Run this after changing
 rows by hand in SQL, or restoring a database dump taken with other code; `migrate` runs the
 cheap part (CSV lines missing or of an older format) on every deploy.
 """
@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from deployments import derived
+from deployments.core import derived
 
 
 class Command(BaseCommand):

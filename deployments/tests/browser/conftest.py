@@ -20,7 +20,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from ..ci import IN_CI
+from deployments.tests.ci import IN_CI
+
 from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API keeps an event loop running in the test thread, and Django refuses ORM

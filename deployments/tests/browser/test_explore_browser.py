@@ -3,7 +3,7 @@ without JavaScript, and no serious accessibility violations."""
 
 import pytest
 
-from ..cast import make_cast
+from deployments.tests.cast import make_cast
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from deployments import mapdata
+from deployments.explore import mapdata
 from deployments.models import Deployment, Location, Technology
 
 pytestmark = pytest.mark.django_db(transaction=True)

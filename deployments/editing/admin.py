@@ -1,0 +1,325 @@
+"""Data entry: a whole deployment on one page, with a revertible history of every edit.
+
+Researchers add and edit; editors also publish, withdraw and delete (groups made by migration
+0002_groups). The publication rules live in forms.py; this module wires them in.
+"""
+
+from heapq import merge
+from itertools import islice
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.forms import Textarea
+from simple_history.admin import SimpleHistoryAdmin
+
+from deployments.editing.forms import (
+    EDITORS_ONLY,
+    RESEARCHER_STATES,
+    CitationFormSet,
+    DeploymentForm,
+    LocationForm,
+)
+from deployments.models import (
+    Citation,
+    Cost,
+    Deployment,
+    Event,
+    ImpactAssessment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+    Source,
+    Technology,
+)
+
+Publication = Deployment.Publication
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history only checks view permission, and a revert is a change.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class NamedEntryAdmin(HistoryAdmin):
+    """Technologies and organisations: a name, a stable public slug, and their deployments."""
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Only on add: the slug is a public URL, so it is not rewritten when the name is.
+        return {"slug": ["name"]} if obj is None else {}
+
+    def get_queryset(self, request):
+        # distinct: a list filter joining deployments again, or an organisation with two roles
+        # in one deployment, would otherwise multiply the count.
+        deployments = Count("deployments", distinct=True)
+        return super().get_queryset(request).annotate(deployment_count=deployments)
+
+    @admin.display(description="deployments", ordering="deployment_count")
+    def deployment_count(self, obj):
+        return obj.deployment_count
+
+
+@admin.register(Technology)
+class TechnologyAdmin(NamedEntryAdmin):
+    list_display = ["name", "slug", "deployment_count"]
+    list_filter = ["deployments__publication"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NamedEntryAdmin):
+    list_display = ["name", "kind", "country", "website", "deployment_count"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "description", "website"]
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    list_display = ["title", "publisher", "source_type", "published_on", "url"]
+    list_filter = ["source_type", "published_precision"]
+    search_fields = ["title", "publisher", "url", "notes"]
+    fields = [
+        "title",
+        "publisher",
+        "source_type",
+        "url",
+        "archive_url",
+        ("published", "published_precision"),
+        "accessed",
+        "notes",
+    ]
+
+    @admin.display(description="published", ordering="published")
+    def published_on(self, obj):
+        return obj.published_display
+
+
+# Tabular rows stay one line high; a full-size textarea would make each row a screen tall.
+SMALL_TEXTAREAS = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
+
+
+class LocationInline(admin.StackedInline):
+    model = Location
+    form = LocationForm
+    fields = ["name", "country", "precision", "geometry", ("latitude", "longitude")]
+    readonly_fields = ["latitude", "longitude"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # One blank map to draw on when adding; "Add another" brings more.
+        return 1 if obj is None else 0
+
+
+class InvolvementInline(admin.TabularInline):
+    model = Involvement
+    verbose_name = "organisation role"
+    fields = ["organisation", "role", "note", "source"]
+    autocomplete_fields = ["organisation", "source"]
+    extra = 0
+
+
+class CostInline(admin.TabularInline):
+    model = Cost
+    fields = ["amount", "currency", "qualifier", "covers", "period", "source", "quote"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = SMALL_TEXTAREAS
+    extra = 0
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    fields = ["kind", "date", "date_precision", "description", "source"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+class LegalBasisInline(admin.TabularInline):
+    model = LegalBasis
+    fields = ["instrument_type", "instrument", "provision", "url", "status", "note", "source"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = SMALL_TEXTAREAS
+    extra = 0
+
+
+class ImpactAssessmentInline(admin.TabularInline):
+    model = ImpactAssessment
+    fields = ["kind", "date", "date_precision", "availability", "obtained_by", "url", "source"]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    formset = CitationFormSet
+    fields = ["source", "claim", "quote", "locator"]
+    autocomplete_fields = ["source"]
+    formfield_overrides = SMALL_TEXTAREAS
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
+
+
+# Child records whose edits the deployment's history page lists next to its own.
+CHILD_MODELS = [Location, Involvement, Cost, Event, LegalBasis, ImpactAssessment, Citation]
+CHILD_HISTORY_ROWS = 50
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(HistoryAdmin):
+    form = DeploymentForm
+    object_history_template = "admin/deployments/deployment/object_history.html"
+    inlines = [
+        LocationInline,
+        InvolvementInline,
+        CostInline,
+        EventInline,
+        LegalBasisInline,
+        ImpactAssessmentInline,
+        CitationInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "description", "technologies"]}),
+        (
+            "Status and dates",
+            {
+                "fields": [
+                    "status",
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    "planned_duration",
+                ]
+            },
+        ),
+        (
+            "Scale and data",
+            {
+                "fields": [
+                    "scale",
+                    "affected_groups",
+                    "data_retention",
+                    "data_sharing",
+                    "visibility",
+                ]
+            },
+        ),
+        ("Publication", {"fields": ["publication", "published_at", "created", "updated"]}),
+    ]
+    autocomplete_fields = ["technologies"]
+    list_display = ["title", "status", "publication", "start", "technology_names", "updated"]
+    list_filter = ["publication", "status", "visibility", "technologies", "start_precision"]
+    search_fields = ["title", "slug", "summary", "organisations__name", "locations__name"]
+    actions = ["publish", "withdraw"]
+
+    def get_queryset(self, request):
+        # The changelist shows every row's technologies: one query for all rows, not one each.
+        return super().get_queryset(request).prefetch_related("technologies")
+
+    @admin.display(description="start", ordering="start_date")
+    def start(self, obj):
+        return obj.start_display
+
+    @admin.display(description="technologies")
+    def technology_names(self, obj):
+        return ", ".join(technology.name for technology in obj.technologies.all())
+
+    def view_on_site(self, obj):
+        # Only published records have a public page; a draft's link would be a 404.
+        return obj.get_absolute_url() if obj.is_public else None
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("deployments.publish_deployment")
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["title"]} if obj is None else {}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["published_at", "created", "updated"]
+        if obj is not None and obj.published_at:
+            # Once public, the slug is in links and exports: it must not change.
+            readonly.append("slug")
+        if (
+            obj is not None
+            and obj.publication not in RESEARCHER_STATES
+            and not self.has_publish_permission(request)
+        ):
+            readonly.append("publication")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = self.has_publish_permission(request)
+        return form
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "publication" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (value, label) for value, label in Publication.choices if value in RESEARCHER_STATES
+            ]
+            kwargs["error_messages"] = {"invalid_choice": EDITORS_ONLY}
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.action(description="Publish selected deployments", permissions=["publish"])
+    def publish(self, request, queryset):
+        published = 0
+        for deployment in queryset:
+            if deployment.publication == Publication.PUBLISHED:
+                continue
+            problems = deployment.publication_problems()
+            if problems:
+                self.message_user(
+                    request,
+                    f"“{deployment}” was not published: {' '.join(problems)}",
+                    messages.ERROR,
+                )
+                continue
+            # save(), not update(): it stamps published_at and writes the history record.
+            deployment.publication = Publication.PUBLISHED
+            deployment.save()
+            self.log_change(request, deployment, "Published.")
+            published += 1
+        if published:
+            self.message_user(request, f"Published {published} deployment(s).", messages.SUCCESS)
+
+    @admin.action(description="Withdraw selected deployments", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        not_public = queryset.exclude(publication=Publication.PUBLISHED).count()
+        if not_public:
+            self.message_user(
+                request,
+                f"{not_public} selected deployment(s) were not published: nothing to withdraw.",
+                messages.WARNING,
+            )
+        withdrawn = 0
+        for deployment in queryset.filter(publication=Publication.PUBLISHED):
+            deployment.publication = Publication.WITHDRAWN
+            deployment.save()
+            self.log_change(request, deployment, "Withdrawn.")
+            withdrawn += 1
+        if withdrawn:
+            self.message_user(request, f"Withdrew {withdrawn} deployment(s).", messages.SUCCESS)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # The deployment's own history holds only its own fields; its locations, costs,
+        # citations... keep theirs, and a reviewer needs to see those edits on the same page.
+        if template == self.object_history_template:
+            context["related_history"] = _child_history(context["object"])
+        return super().render_history_view(request, template, context, **kwargs)
+
+
+def _child_history(deployment: Deployment) -> list[dict]:
+    """The latest edits of a deployment's child records, newest first, across all kinds."""
+    newest_first = [
+        [
+            {"kind": model._meta.verbose_name, "record": record}
+            for record in model.history.filter(deployment_id=deployment.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:CHILD_HISTORY_ROWS]
+        ]
+        for model in CHILD_MODELS
+    ]
+    rows = merge(*newest_first, key=lambda row: row["record"].history_date, reverse=True)
+    return list(islice(rows, CHILD_HISTORY_ROWS))

@@ -1,0 +1,95 @@
+"""Admin forms: the rules of data entry that are about who edits, not about the data itself."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from deployments.editing.widgets import GeoJSONMapWidget
+from deployments.models import Deployment, Location
+
+Publication = Deployment.Publication
+
+# What only an editor may move a record into, or out of: both change what the public sees.
+PUBLIC_STATES = {Publication.PUBLISHED, Publication.WITHDRAWN}
+RESEARCHER_STATES = [Publication.DRAFT, Publication.REVIEW]
+EDITORS_ONLY = (
+    "Only an editor can publish or withdraw a deployment: leave it in draft or in review, "
+    "and ask an editor."
+)
+NEEDS_CITATION = "A published deployment needs at least one source: add a citation."
+BAD_GEOJSON_TEXT = (
+    "The geometry is not valid JSON. Draw it on the map, or paste a GeoJSON geometry such as "
+    '{"type": "Point", "coordinates": [-0.1276, 51.5072]} (longitude first).'
+)
+
+
+class DeploymentForm(forms.ModelForm):
+    """Base form for DeploymentAdmin (which supplies Meta: model and fields)."""
+
+    # Set by DeploymentAdmin.get_form for the user making the request.
+    can_publish = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Without the field (read-only, or a rejected choice) the instance's value stands; on a
+        # revert that is the old version's value, which is exactly what needs checking.
+        new = cleaned_data.get("publication", self.instance.publication)
+        current = self._saved_publication()
+        field = "publication" if "publication" in self.fields else None
+        if not self.can_publish and new != current and {new, current} & PUBLIC_STATES:
+            self.add_error(field, EDITORS_ONLY)
+        # A revert saves no inline rows, so the citations it publishes with are the saved ones.
+        # (On the change form the Citation inline's formset checks the rows being submitted.)
+        reverting = getattr(self.instance, "_history", None) is not None
+        if reverting and new == Publication.PUBLISHED and current != Publication.PUBLISHED:
+            for problem in self.instance.publication_problems():
+                self.add_error(field, problem)
+        return cleaned_data
+
+    def _saved_publication(self) -> str | None:
+        if self.instance.pk is None:
+            return None
+        saved = Deployment.objects.filter(pk=self.instance.pk)
+        return saved.values_list("publication", flat=True).first()
+
+
+class CitationFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # self.instance is the deployment as submitted (not saved yet), with the chosen
+        # publication; the citations that will exist are the rows not marked for deletion.
+        if self.instance.publication != Publication.PUBLISHED:
+            return
+        remaining = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if not remaining:
+            raise ValidationError(NEEDS_CITATION)
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "country", "precision", "geometry"]
+        widgets = {"geometry": GeoJSONMapWidget}
+        error_messages = {"geometry": {"invalid": BAD_GEOJSON_TEXT}}
+
+    def full_clean(self):
+        super().full_clean()
+        # When the text is not JSON the model's clean() sees no geometry at all and adds "an
+        # exact site needs a geometry: draw it", which is wrong advice: one was typed.
+        if self.has_error("geometry", "invalid"):
+            self.errors["geometry"] = self.error_class([BAD_GEOJSON_TEXT])
+
+    def clean_geometry(self):
+        geometry = self.cleaned_data["geometry"]
+        # geojson.io and GIS tools export a Feature or a FeatureCollection: keep just the shape,
+        # so a pasted export works; anything else is left for geo.validate to explain.
+        if isinstance(geometry, dict) and geometry.get("type") == "FeatureCollection":
+            features = geometry.get("features")
+            if isinstance(features, list) and len(features) == 1:
+                geometry = features[0]
+        if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        return geometry

@@ -1,0 +1,391 @@
+"""Data entry in the admin: a whole deployment on one page, its map, its list, its history."""
+
+import datetime as dt
+import html
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from deployments.editing.forms import BAD_GEOJSON_TEXT
+from deployments.models import Cost, Deployment
+from deployments.tests.factories import (
+    ADD_URL,
+    CHANGELIST_URL,
+    add_row,
+    change_data,
+    change_url,
+    deployment_data,
+    empty_inlines,
+    formset_data,
+    make_deployment,
+    make_organisation,
+    make_source,
+    make_technology,
+)
+
+pytestmark = pytest.mark.django_db
+
+POINT = {"type": "Point", "coordinates": [-0.1276, 51.5072]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[-0.2, 51.4], [0.0, 51.4], [0.0, 51.6], [-0.2, 51.6], [-0.2, 51.4]]],
+}
+
+
+def full_deployment_post(geometry: str = json.dumps(POINT), **fields) -> dict:
+    """Everything a researcher types into the add page for one deployment."""
+    technology = make_technology()
+    police = make_organisation()
+    source = make_source()
+    data = {
+        "title": "Synthetic live facial recognition vans",
+        "slug": "synthetic-lfr-vans",
+        "summary": "A made-up police trial of face-scanning vans.",
+        "description": "",
+        "technologies": [technology.pk],
+        "status": "trial",
+        "start_date": "2024-10-14",
+        "start_precision": "month",
+        "end_date": "",
+        "end_precision": "unknown",
+        "planned_duration": "six months",
+        "scale": "two vans",
+        "affected_groups": "",
+        "data_retention": "",
+        "data_sharing": "",
+        "visibility": "overt",
+        "publication": "draft",
+        **fields,
+    }
+    rows = {
+        "locations": [
+            {"name": "Synthetic High Street", "country": "GB", "precision": "exact"}
+            | {"geometry": geometry}
+        ],
+        "involvements": [
+            {"organisation": police.pk, "role": "operator", "note": "", "source": source.pk}
+        ],
+        "costs": [
+            {"amount": "250000", "currency": "GBP", "qualifier": "up_to", "covers": "contract"}
+            | {"period": "", "source": source.pk, "quote": ""}
+        ],
+        "events": [
+            {"kind": "started", "date": "2024-10-14", "date_precision": "day"}
+            | {"description": "First deployment", "source": source.pk}
+        ],
+        "legal_bases": [
+            {"instrument_type": "statute", "instrument": "Synthetic Act 2018", "provision": "s. 1"}
+            | {"url": "", "status": "asserted", "note": "", "source": source.pk}
+        ],
+        "impact_assessments": [
+            {"kind": "dpia", "date": "2024-06-30", "date_precision": "year", "availability": "foi"}
+            | {"obtained_by": "Synthetic Watch", "url": "", "source": source.pk}
+        ],
+        "citations": [{"source": source.pk, "claim": "general", "quote": "", "locator": "p. 2"}],
+    }
+    for prefix, prefix_rows in rows.items():
+        data |= formset_data(prefix, prefix_rows)
+    return data
+
+
+def form_errors(response) -> str:
+    """Every error on a re-displayed admin page, to show why a post was not saved."""
+    context = response.context
+    errors = [context["adminform"].form.errors.as_text()]
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        errors += [f"{formset.prefix}: {formset.non_form_errors().as_text()}"]
+        errors += [f"{formset.prefix}: {form.errors.as_text()}" for form in formset.forms]
+    return "\n".join(error for error in errors if not error.endswith(": "))
+
+
+def test_it_adds_a_whole_deployment_from_one_page(admin_client):
+    response = admin_client.post(ADD_URL, full_deployment_post())
+
+    assert response.status_code == 302, form_errors(response)
+    deployment = Deployment.objects.get(slug="synthetic-lfr-vans")
+    assert deployment.title == "Synthetic live facial recognition vans"
+    assert deployment.start_date == dt.date(2024, 10, 1)  # month precision: first of the month
+    assert deployment.technologies.count() == 1
+    cost = deployment.costs.get()
+    assert (cost.amount, cost.qualifier, cost.covers) == (Decimal("250000"), "up_to", "contract")
+    assert deployment.events.get().date == dt.date(2024, 10, 14)
+    assert deployment.involvements.get().role == "operator"
+    assert deployment.legal_bases.get().instrument == "Synthetic Act 2018"
+    assert deployment.impact_assessments.get().date == dt.date(2024, 1, 1)
+    assert deployment.citations.get().locator == "p. 2"
+
+
+def test_it_saves_the_drawn_geometry_and_its_point(admin_client):
+    admin_client.post(ADD_URL, full_deployment_post())
+
+    location = Deployment.objects.get(slug="synthetic-lfr-vans").locations.get()
+    assert location.geometry == POINT
+    assert (location.longitude, location.latitude) == (-0.1276, 51.5072)
+
+
+def test_it_changes_a_deployment_and_its_rows_from_the_same_page(admin_client):
+    admin_client.post(ADD_URL, full_deployment_post())
+    deployment = Deployment.objects.get(slug="synthetic-lfr-vans")
+    page = admin_client.get(change_url(deployment))
+    assert page.status_code == 200
+    assert "51.5072" in html.unescape(page.content.decode())  # the saved point, for the map
+
+    data = change_data(deployment)
+    data["title"] = "Synthetic live facial recognition vans, extended"
+    data["locations-0-geometry"] = json.dumps(SQUARE)
+    data["locations-0-precision"] = "city"
+    data["costs-0-DELETE"] = "on"
+    source = deployment.citations.get().source
+    add_row(data, "events", {"kind": "expanded", "date": "2025-03-20", "date_precision": "month"})
+    data["events-1-source"] = str(source.pk)
+    response = admin_client.post(change_url(deployment), data)
+
+    assert response.status_code == 302, form_errors(response)
+    deployment.refresh_from_db()
+    assert deployment.title.endswith("extended")
+    assert deployment.slug == "synthetic-lfr-vans"
+    location = deployment.locations.get()
+    assert location.geometry == SQUARE
+    assert (location.longitude, location.latitude) == (-0.1, 51.5)  # centre of the square
+    assert not deployment.costs.exists()
+    assert [e.kind for e in deployment.events.order_by("date")] == ["started", "expanded"]
+
+
+def test_it_rejects_text_that_is_not_json_on_the_geometry_field_and_keeps_it(admin_client):
+    response = admin_client.post(ADD_URL, full_deployment_post(geometry='{"type": "Point",'))
+
+    assert response.status_code == 200
+    assert not Deployment.objects.exists()
+    location_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert location_form.errors["geometry"] == [BAD_GEOJSON_TEXT]
+    assert "geometry" in BAD_GEOJSON_TEXT
+    textarea = re.search(
+        r'<textarea id="id_locations-0-geometry"[^>]*>(.*?)</textarea>', response.content.decode()
+    )
+    assert html.unescape(textarea.group(1)) == '{"type": "Point",'
+
+
+def test_it_rejects_an_impossible_geometry_with_the_reason_on_the_geometry_field(admin_client):
+    swapped = json.dumps({"type": "Point", "coordinates": [51.5072, -95.0]})
+    response = admin_client.post(ADD_URL, full_deployment_post(geometry=swapped))
+
+    assert response.status_code == 200
+    assert not Deployment.objects.exists()
+    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert errors["geometry"] == [
+        "Point: latitude -95.0 is outside -90..90 (GeoJSON is [longitude, latitude])."
+    ]
+
+
+def test_it_accepts_a_pasted_geojson_feature_and_keeps_its_geometry(admin_client):
+    feature = {"type": "Feature", "properties": {}, "geometry": POINT}
+    collection = json.dumps({"type": "FeatureCollection", "features": [feature]})
+    response = admin_client.post(ADD_URL, full_deployment_post(geometry=collection))
+
+    assert response.status_code == 302, form_errors(response)
+    assert Deployment.objects.get().locations.get().geometry == POINT
+
+
+def test_it_puts_errors_from_the_models_on_the_field_to_fix(admin_client):
+    data = full_deployment_post(end_date="2023-01-01", end_precision="day")
+    data["costs-0-amount"] = ""  # no amount, yet the qualifier says "up to"
+    response = admin_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "before the start" in form.errors["end_date"][0]
+    cost_form = response.context["inline_admin_formsets"][2].formset.forms[0]
+    assert cost_form.errors["amount"] == [
+        "Enter the amount, or set the qualifier to “not disclosed”."
+    ]
+
+
+def test_it_renders_the_leaflet_map_and_its_assets_on_the_add_page(admin_client):
+    page = admin_client.get(ADD_URL).content.decode()
+
+    for asset in [
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.extras.js",
+        "leaflet/draw/leaflet.draw.js",
+        "leaflet/leaflet.forms.js",
+        "leaflet/leaflet.css",
+        "leaflet/draw/leaflet.draw.css",
+        "deployments/admin-map.js",
+    ]:
+        assert f'"/static/{asset}"' in page, asset
+    assert '<div id="id_locations-0-geometry-map"' in page
+    assert "L.Map.djangoMap('id_locations-0-geometry-map'" in page
+    assert 'L.Icon.Default.imagePath = "/static/leaflet/images/"' in page
+    # An empty geometry is an empty textarea, not the text "null" for Leaflet to choke on.
+    assert re.search(r'<textarea id="id_locations-0-geometry"[^>]*></textarea>', page)
+    # The "add another" template carries a bare container for admin-map.js to start later.
+    assert '<div id="id_locations-__prefix__-geometry-map"' in page
+    assert "L.Map.djangoMap('id_locations-__prefix__" not in page
+
+
+def test_it_prefills_the_slug_on_add_and_freezes_it_once_published(admin_client):
+    add_page = admin_client.get(ADD_URL)
+    assert add_page.context["adminform"].prepopulated_fields[0]["field"].name == "slug"
+
+    draft = make_deployment()
+    assert "slug" in admin_client.get(change_url(draft)).context["adminform"].form.fields
+
+    published = make_deployment(publication="published")
+    data = change_data(published) | {"slug": "synthetic-renamed"}
+    admin_client.post(change_url(published), data)
+    published.refresh_from_db()
+    assert published.slug != "synthetic-renamed"
+    assert "slug" not in admin_client.get(change_url(published)).context["adminform"].form.fields
+
+
+def test_it_links_to_the_public_page_only_once_published(admin_client):
+    draft = make_deployment()
+    published = make_deployment(publication="published")
+
+    assert not admin_client.get(change_url(draft)).context["has_absolute_url"]
+    page = admin_client.get(change_url(published))
+    assert page.context["absolute_url"] == published.get_absolute_url()
+
+
+def test_it_lists_deployments_with_their_columns_without_a_query_per_row(admin_client):
+    make_deployment(
+        title="Synthetic first", start_date=dt.date(2023, 5, 1), start_precision="month"
+    )
+    with CaptureQueriesContext(connection) as one_row:
+        admin_client.get(CHANGELIST_URL)
+    for _ in range(5):
+        make_deployment()
+    with CaptureQueriesContext(connection) as six_rows:
+        response = admin_client.get(CHANGELIST_URL)
+
+    assert len(six_rows) == len(one_row)
+    page = response.content.decode()
+    assert "Synthetic first" in page
+    assert "May 2023" in page
+    assert "Synthetic technology" in page
+    assert response.context["cl"].result_count == 6
+
+
+def test_it_finds_a_deployment_by_its_organisation_and_filters_by_publication(admin_client):
+    wanted = make_deployment(title="Synthetic wanted", publication="review")
+    make_deployment(title="Synthetic other")
+    police = make_organisation(name="Synthetic Constabulary of Nowhere")
+    wanted.involvements.create(organisation=police, role="operator")
+
+    found = admin_client.get(CHANGELIST_URL, {"q": "Constabulary of Nowhere"})
+    assert list(found.context["cl"].result_list) == [wanted]
+    filtered = admin_client.get(CHANGELIST_URL, {"publication__exact": "review"})
+    assert list(filtered.context["cl"].result_list) == [wanted]
+
+
+def test_it_autocompletes_sources_inside_the_deployment_page(admin_client):
+    make_source(title="Synthetic leaked contract")
+    make_source(title="Synthetic press release")
+
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "deployments",
+            "model_name": "citation",
+            "field_name": "source",
+            "term": "leaked",
+        },
+    )
+
+    assert response.status_code == 200
+    texts = [result["text"] for result in response.json()["results"]]
+    assert texts == ["Synthetic Gazette: Synthetic leaked contract"]
+
+
+@pytest.mark.parametrize("model", ["technology", "organisation", "source"])
+def test_it_lists_and_searches_the_shared_records(admin_client, model):
+    make_technology(name="Synthetic drone")
+    make_organisation(name="Synthetic drone makers")
+    make_source(title="Synthetic drone story")
+
+    response = admin_client.get(f"/admin/deployments/{model}/", {"q": "Synthetic drone"})
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
+def test_it_counts_a_technologys_deployments_once_when_the_list_is_filtered(admin_client):
+    counted = make_technology(name="Synthetic counted")
+    for _ in range(2):
+        make_deployment(publication="published").technologies.add(counted)
+
+    response = admin_client.get(
+        "/admin/deployments/technology/",
+        {"deployments__publication__exact": "published", "q": "counted"},
+    )
+
+    [row] = response.context["cl"].result_list
+    assert row.deployment_count == 2
+
+
+def test_it_records_each_edit_and_shows_the_history_page(admin_client, admin_user):
+    deployment = make_deployment(title="Synthetic before")
+    data = change_data(deployment) | {"title": "Synthetic after"}
+    add_row(data, "costs", {"amount": "", "currency": "EUR", "qualifier": "undisclosed"})
+    source = deployment.citations.get().source
+    data |= {"costs-0-covers": "contract", "costs-0-source": str(source.pk)}
+
+    records_before = deployment.history.count()
+
+    response = admin_client.post(change_url(deployment), data)
+
+    assert response.status_code == 302, form_errors(response)
+    records = list(deployment.history.order_by("history_date"))
+    assert len(records) == records_before + 1
+    assert [record.title for record in records[-2:]] == ["Synthetic before", "Synthetic after"]
+    assert records[-1].history_user == admin_user
+    page = admin_client.get(reverse("admin:deployments_deployment_history", args=[deployment.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    revert_url = reverse(
+        "admin:deployments_deployment_simple_history", args=[deployment.pk, records[0].history_id]
+    )
+    assert revert_url in content
+    assert "Synthetic before" in content and "Synthetic after" in content
+    # The cost added on the same page shows in the related-records part of the history.
+    related = page.context["related_history"]
+    assert [(row["kind"], row["record"].history_type) for row in related][0] == ("cost", "+")
+    assert "Contract value: not disclosed" in content
+
+
+def test_it_reverts_a_deployment_to_an_earlier_version(admin_client):
+    deployment = make_deployment(title="Synthetic original", scale="ten cameras")
+    data = change_data(deployment) | {"title": "Synthetic vandalised", "scale": ""}
+    admin_client.post(change_url(deployment), data)
+    original = deployment.history.order_by("history_date").first()
+    records_before = deployment.history.count()
+    revert_url = reverse(
+        "admin:deployments_deployment_simple_history", args=[deployment.pk, original.history_id]
+    )
+
+    form_page = admin_client.get(revert_url)
+    assert form_page.status_code == 200
+    assert form_page.context["adminform"].form.initial["title"] == "Synthetic original"
+    response = admin_client.post(revert_url, deployment_data(original.instance))
+
+    assert response.status_code == 302
+    deployment.refresh_from_db()
+    assert (deployment.title, deployment.scale) == ("Synthetic original", "ten cameras")
+    assert deployment.history.count() == records_before + 1  # the revert is an edit too
+
+
+def test_it_adds_with_no_inline_rows_at_all(admin_client):
+    # A first draft may be just the record itself; the rows come later.
+    data = deployment_data(Deployment(title="Synthetic bare", slug="synthetic-bare"))
+    data |= {"summary": "Bare.", "technologies": [make_technology().pk]} | empty_inlines()
+    response = admin_client.post(ADD_URL, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert Cost.objects.count() == 0
+    assert Deployment.objects.get().publication == "draft"

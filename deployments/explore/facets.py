@@ -1,0 +1,174 @@
+"""Facet counts: for each filter option, how many records it would give with the OTHER active
+filters applied. One or two queries per facet, whatever the number of records or options.
+
+Counts come from a GROUP BY over the rows whose deployment is IN the filtered set (a semi-join),
+never from COUNT(...) FILTER (WHERE ... IN subquery): PostgreSQL runs the latter as a hashed
+subplan only while the set fits in work_mem, and past that re-scans it for every row, which
+took minutes at a million records.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+from django_countries import countries
+
+from deployments.core import freshness
+from deployments.models import (
+    Deployment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+    Technology,
+)
+
+ORGANISATION_LIMIT = 25  # the busiest organisations, plus any the reader selected
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def _base(filterset, *excluded):
+    # Ordering and pagination never change a count; dropping them keeps the subquery lean.
+    return filterset.filter_queryset(
+        filterset.queryset, exclude={*excluded, "sort", "page"}
+    ).values("pk")
+
+
+def _selected(filterset, name) -> set[str]:
+    value = filterset.form.cleaned_data.get(name) or []
+    return {getattr(v, "slug", v) for v in value}
+
+
+def technology(filterset) -> list[Option]:
+    base = _base(filterset, "technology")
+    chosen = _selected(filterset, "technology")
+    links = Deployment.technologies.through.objects.filter(deployment__in=base)
+    counts = dict(links.order_by().values_list("technology").annotate(n=Count("deployment")))
+    return [
+        Option(t.slug, t.name, counts.get(t.pk, 0), t.slug in chosen)
+        for t in Technology.objects.public().order_by("name")
+    ]
+
+
+def status(filterset) -> list[Option]:
+    base = filterset.filter_queryset(filterset.queryset, exclude={"status", "sort", "page"})
+    counts = dict(base.order_by().values_list("status").annotate(n=Count("pk")))
+    chosen = _selected(filterset, "status")
+    return [
+        Option(value, label, counts.get(value, 0), value in chosen)
+        for value, label in Deployment.Status.choices
+    ]
+
+
+def country(filterset) -> list[Option]:
+    base = _base(filterset, "country")
+    chosen = _selected(filterset, "country")
+    located = Location.objects.exclude(country="").order_by()
+    counts = dict(
+        located.filter(deployment__in=base)
+        .values_list("country")
+        .annotate(n=Count("deployment", distinct=True))
+    )
+    # Every country of a published record stays an option, at zero if the filter excludes it.
+    present = located.filter(deployment__publication=Deployment.Publication.PUBLISHED)
+    codes = set(present.values_list("country", flat=True).distinct()) | chosen
+    options = [Option(c, countries.name(c), counts.get(c, 0), c in chosen) for c in codes]
+    return sorted(options, key=lambda o: o.label)
+
+
+def organisation(filterset) -> list[Option]:
+    base = _base(filterset, "organisation")
+    chosen = _selected(filterset, "organisation")
+    role = filterset.form.cleaned_data.get("role")
+    involved = Involvement.objects.filter(deployment__in=base, **({"role": role} if role else {}))
+    counts = dict(
+        involved.order_by()
+        .values_list("organisation")
+        .annotate(n=Count("deployment", distinct=True))
+    )
+    named = Organisation.objects.public().order_by().values_list("pk", "slug", "name")
+    ranked = sorted(named, key=lambda o: (-counts.get(o[0], 0), o[2]))
+    options = [
+        Option(slug, name, counts.get(pk, 0), slug in chosen)
+        for rank, (pk, slug, name) in enumerate(ranked)
+        if rank < ORGANISATION_LIMIT or slug in chosen
+    ]
+    return sorted(options, key=lambda o: (-o.count, o.label))
+
+
+def legal_status(filterset) -> list[Option]:
+    base = _base(filterset, "legal_status")
+    rows = LegalBasis.objects.filter(deployment__in=base).values_list("status")
+    counts = dict(rows.annotate(n=Count("deployment", distinct=True)))
+    chosen = _selected(filterset, "legal_status")
+    return [
+        Option(value, label, counts.get(value, 0), value in chosen)
+        for value, label in LegalBasis.Status.choices
+    ]
+
+
+def year(filterset, today: dt.date | None = None) -> list[Option]:
+    """Records whose possible span touches each year (the same overlap rule as from/to)."""
+    today = today or timezone.localdate()
+    published = filterset.queryset
+    # Dates, not their years: an index answers MIN/MAX of a column, not of an expression.
+    bounds = published.aggregate(first=Min("start_date"), last=Max("end_latest"))
+    if bounds["first"] is None:
+        return []
+    first_year = bounds["first"].year
+    last = max(bounds["last"].year if bounds["last"] else today.year, today.year)
+    base = filterset.filter_queryset(published, exclude={"date", "sort", "page"})
+    years = range(first_year, last + 1)
+    counts = base.aggregate(
+        **{
+            f"y{y}": Count(
+                "pk",
+                filter=Q(start_date__lte=dt.date(y, 12, 31))
+                & (Q(end_latest__isnull=True) | Q(end_latest__gte=dt.date(y, 1, 1))),
+            )
+            for y in years
+        }
+    )
+    start, end = filterset.form.cleaned_data.get("from"), filterset.form.cleaned_data.get("to")
+    return [
+        Option(
+            str(y),
+            str(y),
+            counts[f"y{y}"],
+            bool(start and end and start[0].year == y and end[1].year == y),
+        )
+        for y in years
+    ]
+
+
+def all_facets(filterset) -> dict[str, list[Option]]:
+    """Every facet, counted once per query and register state (six GROUP BYs over the whole
+    register are the costliest part of an explore page; the same filter asked again, by the
+    next reader or on the map after the list, reuses them until something public changes)."""
+
+    def count_all():
+        return {
+            "technology": technology(filterset),
+            "status": status(filterset),
+            "country": country(filterset),
+            "organisation": organisation(filterset),
+            "legal_status": legal_status(filterset),
+            "year": year(filterset),
+        }
+
+    return freshness.cached("facets", freshness.params_key(filterset.data), count_all)
+
+
+def total(filterset) -> int:
+    """How many records the filter gives, reused like the facets."""
+    return freshness.cached(
+        "total", freshness.params_key(filterset.data), lambda: filterset.qs.order_by().count()
+    )

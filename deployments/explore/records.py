@@ -1,0 +1,284 @@
+"""Read-side helpers shared by the public pages: named prefetches, citations, figures.
+
+Each query shape lives here once so the number of queries per page stays constant however
+many records a page shows (pinned in tests).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from deployments.explore import timeline
+from deployments.models import (
+    Citation,
+    Cost,
+    Deployment,
+    Event,
+    ImpactAssessment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+)
+
+# What a listing row shows: technologies, organisations with roles (the operator), costs
+# (the headline one). Three extra queries whatever the number of rows.
+LISTING_PREFETCH = (
+    "technologies",
+    Prefetch("involvements", queryset=Involvement.objects.select_related("organisation")),
+    Prefetch("costs", queryset=Cost.objects.order_by("id")),
+)
+
+
+# Never shown, and the biggest columns of a row: the search document and its tsvector.
+UNSHOWN = ("search_text", "search_vector")
+
+
+def for_listing(queryset):
+    return queryset.defer(*UNSHOWN).prefetch_related(*LISTING_PREFETCH)
+
+
+# An organisation's or a technology's page lists this many of its records; the list view it
+# links to has them all, paginated. Unbounded, a busy police force would be a page of
+# thousands of cards.
+COLLECTION_LIMIT = 50
+
+
+def latest(queryset):
+    """The COLLECTION_LIMIT latest records by start date, unknown starts last, for listing:
+    the list view's default order ("-start"), so its first page begins with the same ones."""
+    ordered = queryset.order_by(F("start_date").desc(nulls_last=True), "title", "pk")
+    return for_listing(ordered[:COLLECTION_LIMIT])
+
+
+def for_record_page(queryset):
+    return queryset.defer(*UNSHOWN).prefetch_related(
+        "technologies",
+        Prefetch(
+            "involvements",
+            queryset=Involvement.objects.select_related("organisation", "source"),
+        ),
+        Prefetch("locations", queryset=Location.objects.order_by("id")),
+        Prefetch("costs", queryset=Cost.objects.select_related("source")),
+        Prefetch("events", queryset=Event.objects.select_related("source")),
+        Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("source")),
+        Prefetch("impact_assessments", queryset=ImpactAssessment.objects.select_related("source")),
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+    )
+
+
+TIMELINE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "status",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+)
+EVENT_FIELDS = ("deployment_id", "kind", "date", "date_precision", "description")
+
+
+def timeline_for(
+    queryset, *, group_by_technology: bool = True, dom_id: str = "timeline", max_rows=None
+) -> timeline.Timeline:
+    """The timeline of these deployments in a few queries, whatever their number.
+
+    A first count of the records, capped at max_rows + 1 so it stops reading as soon as the
+    answer is known, decides the path. More records than rows allowed: the counts per year
+    come from the database (one or two GROUP BYs) and no record is read, so a million
+    records cost what a hundred do in memory. Otherwise the rows and their technologies as
+    plain values (no model objects); then, if the drawing fits (a record counts once per
+    technology group it appears in), the events, else timeline.build counts those few
+    hundred records per year in Python.
+    """
+    from deployments.opendata.geojson import technology_names
+
+    max_rows = timeline.MAX_ROWS if max_rows is None else max_rows
+    options = {"group_by_technology": group_by_technology, "dom_id": dom_id}
+    today = timezone.localdate()
+    if queryset.order_by()[: max_rows + 1].count() > max_rows:
+        totals, by_technology = _year_spans(queryset, group_by_technology)
+        return timeline.build_aggregate(totals, by_technology, today=today, **options)
+
+    rows = list(queryset.values(*TIMELINE_FIELDS))
+    names = technology_names(queryset)
+    for row in rows:
+        row["technology_names"] = names.get(row["id"], [])
+    events: dict[int, list[dict]] = {}
+    drawn = sum(max(len(row["technology_names"]), 1) for row in rows)
+    if (drawn if group_by_technology else len(rows)) <= max_rows:
+        labels = dict(Event.Kind.choices)
+        for event in Event.objects.filter(deployment__in=queryset.values("pk")).values(
+            *EVENT_FIELDS
+        ):
+            event["kind_label"] = labels[event["kind"]]
+            events.setdefault(event["deployment_id"], []).append(event)
+    return timeline.build(rows, events, today=today, max_rows=max_rows, **options)
+
+
+def _year_spans(queryset, group_by_technology: bool):
+    """(totals, by technology) year spans for timeline.build_aggregate, counted in the database.
+
+    A date is stored as the first day of its period, and no period (a day, a month, a year)
+    crosses a new year, so the year of end_date is the year of the last day the end could
+    mean, exactly what timeline.year_span reads from a record.
+    """
+    # By primary key, so a filter's joins, annotations (a search rank) and ordering cannot
+    # reach the GROUP BY.
+    deployments = Deployment.objects.filter(pk__in=queryset.values("pk")).order_by()
+    span = {"first": ExtractYear("start_date"), "last": ExtractYear("end_date")}
+    totals: Counter = Counter()
+    by_technology: dict[str, Counter] = {}
+    if not group_by_technology:
+        for row in deployments.values(**span).annotate(n=Count("pk")):
+            totals[_span_key(row)] += row["n"]
+        return totals, by_technology
+    through = Deployment.technologies.through
+    has_technology = Exists(through.objects.filter(deployment=OuterRef("pk")))
+    for row in deployments.values(**span, has_technology=has_technology).annotate(n=Count("pk")):
+        totals[_span_key(row)] += row["n"]
+        if not row["has_technology"]:
+            by_technology.setdefault(timeline.NO_TECHNOLOGY, Counter())[_span_key(row)] += row["n"]
+    per_technology = (
+        through.objects.filter(deployment__in=queryset.values("pk"))
+        .values(
+            name=F("technology__name"),
+            first=ExtractYear("deployment__start_date"),
+            last=ExtractYear("deployment__end_date"),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in per_technology:
+        by_technology.setdefault(row["name"], Counter())[_span_key(row)] += row["n"]
+    return totals, by_technology
+
+
+def _span_key(row: dict) -> tuple[int | None, int | None]:
+    # int(): some backends return the extracted year as a decimal.
+    return tuple(None if row[k] is None else int(row[k]) for k in ("first", "last"))
+
+
+@dataclass
+class Cited:
+    """The record's sources, numbered in order of first use, and which claims cite which."""
+
+    sources: list = field(default_factory=list)
+    numbers: dict[int, int] = field(default_factory=dict)  # source id -> citation number
+    claims: dict[str, list[int]] = field(default_factory=dict)  # claim -> citation numbers
+    quotes: dict[int, list[str]] = field(default_factory=dict)  # number -> quotes used
+
+    def number(self, source, quote: str = "") -> int:
+        if source.pk not in self.numbers:
+            self.sources.append(source)
+            self.numbers[source.pk] = len(self.sources)
+        number = self.numbers[source.pk]
+        if quote and quote not in self.quotes.setdefault(number, []):
+            self.quotes[number].append(quote)
+        return number
+
+
+def cite(deployment) -> Cited:
+    """Number every source the record uses, in reading order (uses prefetched relations)."""
+    cited = Cited()
+    for citation in deployment.citations.all():
+        number = cited.number(citation.source, citation.quote)
+        numbers = cited.claims.setdefault(citation.claim, [])
+        if number not in numbers:
+            numbers.append(number)
+    for items in (
+        deployment.involvements.all(),
+        deployment.costs.all(),
+        deployment.events.all(),
+        deployment.legal_bases.all(),
+        deployment.impact_assessments.all(),
+    ):
+        for item in items:
+            if item.source_id is not None:
+                item.citation_number = cited.number(item.source, getattr(item, "quote", ""))
+    return cited
+
+
+def headline_figures(published) -> dict:
+    return {
+        "deployments": published.count(),
+        "organisations": Organisation.objects.filter(involvements__deployment__in=published)
+        .distinct()
+        .count(),
+        "spend": spend_by_currency(published),
+    }
+
+
+def spend_by_currency(published) -> list[dict]:
+    """Reported amounts summed per currency: never converted, never added across currencies.
+
+    The deployments are taken as a subquery so an organisation with two roles in one
+    deployment does not count its costs twice.
+    """
+    return list(
+        Cost.objects.filter(deployment__in=published.values("pk"), amount__isnull=False)
+        .values("currency")
+        .annotate(total=Sum("amount"), count=Count("id"))
+        .order_by("currency")
+    )
+
+
+# Fields whose changes the public change log names (never values, never who made them).
+PUBLIC_FIELDS = [
+    f.name
+    for f in Deployment._meta.concrete_fields
+    if f.editable and f.name not in {"id", "publication"}
+]
+CHILD_HISTORIES = {
+    "organisation role": Involvement,
+    "location": Location,
+    "cost": Cost,
+    "event": Event,
+    "legal basis": LegalBasis,
+    "impact assessment": ImpactAssessment,
+    "citation": Citation,
+}
+_VERBS = {"+": "added", "~": "changed", "-": "removed"}
+
+
+def public_change_log(deployment) -> list[dict]:
+    """What changed since publication, newest first: [{"date", "what"}].
+
+    Edits made while the record was a draft are not public, so only snapshots taken while it
+    was published are listed.
+    """
+    history = list(deployment.history.order_by("history_date", "history_id"))
+    entries = []
+    previous = None
+    for record in history:
+        if record.publication == Deployment.Publication.PUBLISHED:
+            if previous is None or previous.publication != Deployment.Publication.PUBLISHED:
+                entries.append({"date": record.history_date, "what": "Published"})
+            else:
+                delta = record.diff_against(previous, included_fields=PUBLIC_FIELDS)
+                labels = [
+                    str(Deployment._meta.get_field(name).verbose_name)
+                    for name in delta.changed_fields
+                    if name != "end_latest"
+                ]
+                if labels:
+                    entries.append({"date": record.history_date, "what": _changed(labels)})
+        previous = record
+    if deployment.published_at:
+        for label, model in CHILD_HISTORIES.items():
+            changes = model.history.filter(
+                deployment_id=deployment.pk, history_date__gt=deployment.published_at
+            ).values_list("history_date", "history_type")
+            for date, kind in changes:
+                entries.append({"date": date, "what": f"{label.capitalize()} {_VERBS[kind]}"})
+    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    return entries
+
+
+def _changed(labels: list[str]) -> str:
+    return "Changed: " + ", ".join(label[:1].upper() + label[1:] for label in labels)

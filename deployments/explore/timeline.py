@@ -1,0 +1,582 @@
+"""The timeline: deployments as spans on a year axis, never drawn finer than their dates are known.
+
+Pure functions over plain objects (model instances or dicts), no database access: a view fetches
+(and prefetches technologies), build() lays out, and templates/deployments/includes/_timeline.html
+draws. Horizontal positions are percentages of the plot width, so the SVG stretches to any width
+while its text keeps its size; vertical positions are pixels. Past MAX_ROWS rows a timeline
+counts deployments per year instead (timeline_aggregate.py, build_aggregate), from records here
+or, for a large selection, from the database (records.timeline_for).
+
+A date known to the year is the whole year: a start "2002" is a hatched band over 2002, not a
+point at 1 January. The solid bar is only the time the deployment was certainly running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.urls import reverse
+
+from deployments.core import dates
+from deployments.core.dates import Precision
+from deployments.explore.timeline_aggregate import YearSpans, aggregate, year_bounds
+from deployments.explore.timeline_shapes import (
+    AGGREGATE,
+    SPANS,
+    EventKind,
+    Group,
+    Mark,
+    Segment,
+    Span,
+    Tick,
+    Timeline,
+)
+from deployments.models import Deployment, Event
+
+# Past this many rows (a deployment counts once per technology group it appears in) a timeline
+# shows counts per year instead: thousands of rows are unreadable and heavy to send.
+MAX_ROWS = 300
+
+# Statuses whose missing end means "still running" (or, for announced, "no end planned"): the
+# bar stays open to the right edge. Other statuses with no end date say "end unknown".
+ONGOING_STATUSES = frozenset(
+    {Deployment.Status.ACTIVE, Deployment.Status.TRIAL, Deployment.Status.ANNOUNCED}
+)
+NO_TECHNOLOGY = "Technology not recorded"
+
+# Layout in pixels. The template draws inside each row at fixed offsets (label baseline 14, bar
+# 19-31, event period line 35), so change them together.
+AXIS_HEIGHT = 24
+ROW_HEIGHT = 42
+LABEL_MAX_CHARS = 90  # the full title is always in the link's accessible name and the table
+# Narrowest plot the CSS allows (.tl-svg min-width), used to space the year labels.
+PLOT_MIN_PX = 576
+COMPACT_PLOT_MIN_PX = 288
+YEAR_LABEL_PX = 40
+
+# Event kind -> (shape drawn on the bar, character used in the legend and the table). Shapes
+# differ by outline, not only colour, so they survive greyscale printing and colour blindness.
+EVENT_SYMBOLS: dict[str, tuple[str, str]] = {
+    Event.Kind.ANNOUNCED: ("circle", "●"),
+    Event.Kind.DPIA: ("square-open", "□"),
+    Event.Kind.CONTRACT: ("square", "■"),
+    Event.Kind.STARTED: ("triangle-right", "▶"),
+    Event.Kind.EXPANDED: ("plus", "+"),
+    Event.Kind.PAUSED: ("pause", "‖"),
+    Event.Kind.ENDED: ("cross", "×"),
+    Event.Kind.CHALLENGE: ("triangle-up", "▲"),
+    Event.Kind.RULING: ("diamond", "◆"),
+    Event.Kind.REPORTED: ("circle-open", "○"),
+}
+DEFAULT_SYMBOL = ("circle-open", "○")
+
+_ONE_DAY = dt.timedelta(days=1)
+Period = tuple[dt.date, dt.date]  # first day, day after the last (half-open)
+
+
+# Input ------------------------------------------------------------------------------------
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _call_or_get(obj: Any, method: str, name: str) -> Any:
+    value = _get(obj, name)
+    if value is None and callable(getattr(obj, method, None)):
+        value = getattr(obj, method)()
+    return value
+
+
+def _period(value: dt.date | None, precision: str | None) -> Period | None:
+    first = dates.normalise(value, precision or Precision.UNKNOWN)
+    if first is None:
+        return None
+    return first, dates.latest(first, precision) + _ONE_DAY
+
+
+def _technology_names(deployment: Any) -> list[str]:
+    names = _get(deployment, "technology_names")
+    if names is None:
+        technologies = _get(deployment, "technologies") or []
+        if hasattr(technologies, "all"):  # a related manager: prefetch it in the view
+            technologies = technologies.all()
+        names = [t if isinstance(t, str) else t.name for t in technologies]
+    return list(names)
+
+
+def _url(deployment: Any) -> str:
+    url = _call_or_get(deployment, "get_absolute_url", "url")
+    if url is None and _get(deployment, "slug"):
+        url = reverse("deployment_detail", args=[_get(deployment, "slug")])
+    return str(url or "")
+
+
+def _choice_label(choices: type, value: str, given: str | None) -> str:
+    if given:
+        return str(given)
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value or "").capitalize()
+
+
+@dataclass
+class _Event:
+    kind: str
+    kind_label: str
+    period: Period | None
+    precision: str
+    date_text: str
+    description: str
+
+
+@dataclass
+class _Record:
+    id: Any
+    title: str
+    url: str
+    status: str
+    status_label: str
+    technologies: list[str]
+    start: Period | None
+    start_precision: str
+    end: Period | None
+    end_precision: str
+    start_text: str
+    end_text: str
+    ongoing: bool
+    events: list[_Event]
+
+
+def _record(deployment: Any, events: Iterable[Any]) -> _Record:
+    status = str(_get(deployment, "status") or Deployment.Status.UNKNOWN)
+    start_precision = _get(deployment, "start_precision") or Precision.UNKNOWN
+    end_precision = _get(deployment, "end_precision") or Precision.UNKNOWN
+    start = _period(_get(deployment, "start_date"), start_precision)
+    end = _period(_get(deployment, "end_date"), end_precision)
+    ongoing = end is None and status in ONGOING_STATUSES
+    if end is not None:
+        end_text = dates.display(end[0], end_precision)
+    elif status == Deployment.Status.ANNOUNCED:
+        end_text = "none announced"
+    elif ongoing:
+        end_text = "ongoing"
+    else:
+        end_text = "unknown"
+    record_events = []
+    for event in events:
+        kind = str(_get(event, "kind") or "")
+        precision = _get(event, "date_precision") or Precision.UNKNOWN
+        record_events.append(
+            _Event(
+                kind=kind,
+                kind_label=_choice_label(
+                    Event.Kind, kind, _call_or_get(event, "get_kind_display", "kind_label")
+                ),
+                period=_period(_get(event, "date"), precision),
+                precision=precision,
+                date_text=dates.display(_get(event, "date"), precision, unknown="undated"),
+                description=str(_get(event, "description") or ""),
+            )
+        )
+    record_events.sort(key=lambda e: (e.period is None, e.period or ()))
+    return _Record(
+        id=_get(deployment, "id"),
+        title=str(_get(deployment, "title") or ""),
+        url=_url(deployment),
+        status=status,
+        status_label=_choice_label(
+            Deployment.Status,
+            status,
+            _call_or_get(deployment, "get_status_display", "status_label"),
+        ),
+        technologies=_technology_names(deployment),
+        start=start,
+        start_precision=start_precision,
+        end=end,
+        end_precision=end_precision,
+        start_text=dates.display(start[0] if start else None, start_precision),
+        end_text=end_text,
+        ongoing=ongoing,
+        events=record_events,
+    )
+
+
+def _sort_key(record: _Record) -> tuple:
+    # Known starts first, earliest first; unknown starts after them.
+    return (
+        record.start is None,
+        record.start or (),
+        record.end or (dt.date.max, dt.date.max),
+        record.title.casefold(),
+        str(record.id),
+    )
+
+
+# Axis -------------------------------------------------------------------------------------
+
+
+class _Axis:
+    def __init__(self, first_year: int, last_year: int):
+        self.first_year = first_year
+        self.last_year = last_year
+        self.start = dt.date(first_year, 1, 1)
+        self.end = dt.date(last_year + 1, 1, 1)
+        self.days = (self.end - self.start).days
+
+    def x(self, day: dt.date) -> float:
+        return round((day - self.start).days * 100 / self.days, 3)
+
+    def segment(self, first: dt.date, end: dt.date, text: str = "") -> Segment:
+        x = self.x(first)
+        return Segment(x=x, width=round(self.x(end) - x, 3), text=text)
+
+    def middle(self, period: Period) -> float:
+        days = ((period[0] - self.start).days + (period[1] - self.start).days) / 2
+        return round(days * 100 / self.days, 3)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
+
+
+def _label_step(years: int, plot_px: int) -> int:
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        if plot_px / years * step >= YEAR_LABEL_PX:
+            return step
+    return 100
+
+
+def _ticks(axis: _Axis) -> list[Tick]:
+    years = axis.last_year - axis.first_year + 1
+    step = _label_step(years, PLOT_MIN_PX)
+    step_compact = _label_step(years, COMPACT_PLOT_MIN_PX)
+    ticks = []
+    for year in range(axis.first_year, axis.last_year + 1):
+        segment = axis.segment(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+        ticks.append(
+            Tick(
+                year=year,
+                x=segment.x,
+                width=segment.width,
+                centre=round(segment.x + segment.width / 2, 3),
+                label=years == 1 or year % step == 0,
+                label_compact=years == 1 or year % step_compact == 0,
+            )
+        )
+    return ticks
+
+
+def _minor_ticks(axis: _Axis) -> list[float]:
+    if axis.last_year - axis.first_year >= 3:
+        return []
+    return [
+        axis.x(dt.date(year, month, 1))
+        for year in range(axis.first_year, axis.last_year + 1)
+        for month in range(2, 13)
+    ]
+
+
+# Spans ------------------------------------------------------------------------------------
+
+
+def _shorten(text: str, limit: int = LABEL_MAX_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _mark(event: _Event, axis: _Axis) -> Mark | None:
+    if event.period is None:
+        return None
+    shape, glyph = EVENT_SYMBOLS.get(event.kind, DEFAULT_SYMBOL)
+    text = f"{event.kind_label}, {event.date_text}"
+    if event.description:
+        text += f": {event.description}"
+    return Mark(
+        kind=event.kind,
+        kind_label=event.kind_label,
+        symbol=shape,
+        glyph=glyph,
+        date_text=event.date_text,
+        description=event.description,
+        x=axis.middle(event.period),
+        period=axis.segment(*event.period, text=event.date_text),
+        precise=event.precision == Precision.DAY,
+        text=text,
+    )
+
+
+def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
+    start, end = record.start, record.end
+    start_band = end_band = bar = planned = fade = None
+    unknown_start_x = unknown_end_x = None
+
+    # The bands are where the start (end) could fall; each is cut by the other date, since
+    # nothing ends before it starts: start "2024", end "October 2024" -> start band Jan-Oct.
+    if start and record.start_precision != Precision.DAY:
+        band_end = min(start[1], end[1]) if end else start[1]
+        start_band = axis.segment(start[0], band_end, f"Started some time in {record.start_text}")
+    if end and record.end_precision != Precision.DAY:
+        band_start = max(end[0], start[0]) if start else end[0]
+        end_band = axis.segment(band_start, end[1], f"Ended some time in {record.end_text}")
+
+    certain_from = None
+    if start:
+        certain_from = start[0] if record.start_precision == Precision.DAY else start[1]
+    if start and end:
+        certain_to = end[1] if record.end_precision == Precision.DAY else end[0]
+        if min(certain_to, today) > certain_from:
+            bar = axis.segment(certain_from, min(certain_to, today), "Known to be running")
+        if certain_to > max(certain_from, today):
+            planned = axis.segment(max(certain_from, today), certain_to, "Planned")
+    elif start and record.ongoing:
+        if today > certain_from:
+            bar = axis.segment(certain_from, today, "Known to be running")
+        fade_from = max(today, certain_from)
+        fade = axis.segment(fade_from, axis.end, "Ongoing: no end date")
+    elif start:
+        # Ended, cancelled, suspended or unknown, with no end date: draw only the start.
+        if record.start_precision == Precision.DAY:
+            bar = axis.segment(start[0], start[1], f"Started {record.start_text}")
+        unknown_end_x = axis.x(start[1])
+    elif record.ongoing:
+        # Start unknown but running now: only "now onwards" is known.
+        fade = axis.segment(today, axis.end, "Ongoing: no end date")
+        unknown_start_x = fade.x
+    elif end:
+        if record.end_precision == Precision.DAY:
+            bar = axis.segment(end[0], end[1], f"Ended {record.end_text}")
+        unknown_start_x = axis.x(end[0])
+
+    if record.start is None and record.end is None:
+        dates_text = "start unknown – ongoing" if record.ongoing else "dates unknown"
+    else:
+        start_part = record.start_text if record.start else "start unknown"
+        end_part = record.end_text if (record.end or record.ongoing) else "end unknown"
+        dates_text = f"{start_part} – {end_part}"
+
+    end_summary = record.end_text
+    if end and end[0] > today:
+        end_summary += " (planned)"
+    if record.ongoing:
+        end_summary = "unknown (ongoing)"
+        if record.status == Deployment.Status.ANNOUNCED:
+            end_summary = "none announced (planned)"
+    summary = f"Start: {record.start_text} · End: {end_summary} · Status: {record.status_label}"
+    marks = [m for m in (_mark(e, axis) for e in record.events) if m]
+    name = f"{record.title}. {summary.replace(' · ', '. ')}."
+    if marks:
+        name += " Events: " + "; ".join(m.text for m in marks) + "."
+    return Span(
+        id=record.id,
+        title=record.title,
+        label=_shorten(record.title),
+        url=record.url,
+        status=record.status,
+        status_label=record.status_label,
+        technologies=record.technologies,
+        start_text=record.start_text,
+        end_text=record.end_text,
+        dates_text=dates_text,
+        summary=summary,
+        accessible_name=name,
+        start_unknown=start is None,
+        end_unknown=end is None and not record.ongoing,
+        ongoing=record.ongoing,
+        bar=bar,
+        planned=planned,
+        start_band=start_band,
+        end_band=end_band,
+        fade=fade,
+        unknown_start_x=unknown_start_x,
+        unknown_end_x=unknown_end_x,
+        events=marks,
+    )
+
+
+def _group_order(name: str) -> tuple:
+    # Alphabetical, "Technology not recorded" last; the name itself breaks a tie of case, so
+    # the order never depends on the order the names arrived in.
+    return (name == NO_TECHNOLOGY, name.casefold(), name)
+
+
+def _groups(
+    records: Sequence[_Record], group_by_technology: bool
+) -> list[tuple[str, list[_Record]]]:
+    if not group_by_technology:
+        return [("", list(records))]
+    # A deployment using several technologies is listed under each: a reader looking at one
+    # technology must see every deployment of it, and the per-technology counts must agree
+    # with the technology pages. The table below the figure lists each deployment once.
+    grouped: dict[str, list[_Record]] = defaultdict(list)
+    for record in records:
+        for name in record.technologies or [NO_TECHNOLOGY]:
+            grouped[name].append(record)
+    names = sorted(grouped, key=_group_order)
+    return [(name, grouped[name]) for name in names]
+
+
+def _event_kinds(spans: Iterable[Span]) -> list[EventKind]:
+    """The kinds of event drawn, in the order of Event.Kind, for the legend."""
+    order = list(EVENT_SYMBOLS)
+    seen = {m.kind: m for span in spans for m in span.events}
+    kinds = sorted(seen, key=lambda k: order.index(k) if k in order else len(order))
+    return [
+        EventKind(kind=k, label=seen[k].kind_label, symbol=seen[k].symbol, glyph=seen[k].glyph)
+        for k in kinds
+    ]
+
+
+# Entry point ------------------------------------------------------------------------------
+
+
+def build(
+    deployments: Iterable[Any],
+    events_by_deployment: Mapping[Any, Iterable[Any]] | None = None,
+    *,
+    today: dt.date,
+    group_by_technology: bool = True,
+    max_rows: int = MAX_ROWS,
+    dom_id: str = "timeline",
+) -> Timeline:
+    """Lay out deployments on a year axis (see the module docstring and Timeline).
+
+    deployments: model instances or dicts with id, title, url (or get_absolute_url(), or slug;
+    an empty url draws the row without a link), status, start_date, start_precision, end_date,
+    end_precision, and technology_names (a list of names) or technologies (names, objects with
+    .name, or a prefetched manager).
+    events_by_deployment: deployment id -> events with kind, date, date_precision, description
+    and optionally kind_label (or get_kind_display()).
+    Past max_rows rows (a deployment counts once per technology group it appears in) the
+    result switches to AGGREGATE: counts per technology and year instead of one row each.
+    (records.timeline_for gets those counts from the database instead of reading every row.)
+    dom_id prefixes every id in the markup: give each timeline on a page its own.
+    """
+    events_by_deployment = events_by_deployment or {}
+    records = sorted(
+        (_record(d, events_by_deployment.get(_get(d, "id"), ())) for d in deployments),
+        key=_sort_key,
+    )
+    groups = _groups(records, group_by_technology)
+    if sum(len(members) for _name, members in groups) > max_rows:
+        return build_aggregate(
+            _year_spans(records),
+            {name: _year_spans(members) for name, members in groups if group_by_technology},
+            today=today,
+            group_by_technology=group_by_technology,
+            dom_id=dom_id,
+        )
+    has_ongoing = any(r.ongoing for r in records)
+
+    years: list[int] = []
+    for record in records:
+        for period in (record.start, record.end):
+            if period:
+                years += [period[0].year, (period[1] - _ONE_DAY).year]
+        years += [e.period[0].year for e in record.events if e.period]
+    if has_ongoing or not years:
+        years.append(today.year)
+    axis = _Axis(min(years), max(years))
+
+    noun = "deployment" if len(records) == 1 else "deployments"
+    timeline = _timeline(SPANS, axis, len(records), today=today, dom_id=dom_id)
+    spans = {id(r): _span(r, axis, today) for r in records}
+    for index, (name, members) in enumerate(groups):
+        rows = [
+            replace(spans[id(r)], y=AXIS_HEIGHT + i * ROW_HEIGHT) for i, r in enumerate(members)
+        ]
+        timeline.groups.append(
+            Group(
+                name=name,
+                dom_id=f"{dom_id}-group-{index}",
+                rows=rows,
+                height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 4,
+            )
+        )
+    timeline.items = [spans[id(r)] for r in records]
+    timeline.event_kinds = _event_kinds(timeline.items)
+    timeline.has_bands = any(s.start_band or s.end_band for s in timeline.items)
+    timeline.has_ongoing = has_ongoing
+    timeline.has_planned = any(s.planned for s in timeline.items)
+    timeline.has_unknown = any(s.start_unknown or s.end_unknown for s in timeline.items)
+    timeline.has_event_periods = any(not m.precise for s in timeline.items for m in s.events)
+    timeline.description = f"{len(records):,} {noun}, {_years_text(axis)}" + (
+        ", by technology; a deployment using several technologies is shown under each."
+        if group_by_technology and len(groups) > 1
+        else "."
+    )
+    return timeline
+
+
+def build_aggregate(
+    totals: YearSpans,
+    by_technology: Mapping[str, YearSpans],
+    *,
+    today: dt.date,
+    group_by_technology: bool = True,
+    dom_id: str = "timeline",
+) -> Timeline:
+    """An AGGREGATE timeline from year spans (see timeline_aggregate).
+
+    totals: every deployment once. by_technology: technology name -> the spans of its
+    deployments (a deployment using several technologies is in each, one using none is under
+    NO_TECHNOLOGY); not read unless group_by_technology.
+    """
+    axis = _Axis(*year_bounds(totals, today.year))
+    count = sum(totals.values())
+    timeline = _timeline(AGGREGATE, axis, count, today=today, dom_id=dom_id)
+    names = sorted(by_technology, key=_group_order) if group_by_technology else []
+    timeline.aggregate = aggregate(
+        totals,
+        [(name, by_technology[name]) for name in names],
+        timeline.ticks,
+        top=AXIS_HEIGHT,
+        row_height=ROW_HEIGHT,
+    )
+    noun = "deployment" if count == 1 else "deployments"
+    timeline.description = (
+        f"{count:,} {noun}, too many to draw one by one: how many may have "
+        f"been active each year, {_years_text(axis)}"
+        + (", per technology" if group_by_technology else "")
+        + ". Narrow the selection to see each deployment."
+    )
+    return timeline
+
+
+def year_span(start: Period | None, end: Period | None) -> tuple[int | None, int | None]:
+    """The first year a deployment's start could fall in and the last its end could fall in
+    (None when unknown): the key of timeline_aggregate.YearSpans."""
+    return (
+        start[0].year if start else None,
+        (end[1] - _ONE_DAY).year if end else None,
+    )
+
+
+def _year_spans(records: Iterable[_Record]) -> YearSpans:
+    return Counter(year_span(r.start, r.end) for r in records)
+
+
+def _timeline(mode: str, axis: _Axis, count: int, *, today: dt.date, dom_id: str) -> Timeline:
+    return Timeline(
+        mode=mode,
+        dom_id=dom_id,
+        count=count,
+        first_year=axis.first_year,
+        last_year=axis.last_year,
+        ticks=_ticks(axis),
+        minor_ticks=_minor_ticks(axis),
+        today_x=axis.x(today) if axis.contains(today) else None,
+        today_text=dates.display(today, Precision.DAY),
+        description="",
+    )
+
+
+def _years_text(axis: _Axis) -> str:
+    if axis.first_year == axis.last_year:
+        return str(axis.first_year)
+    return f"{axis.first_year} to {axis.last_year}"

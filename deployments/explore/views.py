@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django_countries import countries
+
+from deployments.core import filters, freshness, querystrings
+from deployments.explore import charts, facets, mapdata, records, timeline
+from deployments.models import Deployment, Involvement, LegalBasis, Organisation, Technology
+from deployments.opendata import geojson
+
+
+def home(request):
+    published = Deployment.objects.published()
+
+    def summaries():
+        # Aggregates over the whole register: computed once per change, not per visitor.
+        return {
+            "figures": records.headline_figures(published),
+            "by_year": charts.deployments_by_year(published),
+            "spend_by_year": charts.spend_by_year(published),
+            "geojson": mapdata.first_features(published),
+        }
+
+    context = {
+        **freshness.cached("home", "", summaries),
+        "latest_published": records.for_listing(published.order_by("-published_at")[:6]),
+        "latest_updated": records.for_listing(published.order_by("-updated")[:6]),
+    }
+    return render(request, "deployments/home.html", context)
+
+
+def deployment_detail(request, slug):
+    # Only published records exist for the public: a draft or withdrawn slug is a plain 404,
+    # never a 403 that would confirm the record is there.
+    published = records.for_record_page(Deployment.objects.published())
+    deployment = get_object_or_404(published, slug=slug)
+    context = {
+        "deployment": deployment,
+        "cited": records.cite(deployment),
+        "changes": records.public_change_log(deployment),
+        "geojson": geojson.geojson(Deployment.objects.filter(pk=deployment.pk)),
+        "mini_timeline": timeline.build(
+            [deployment],
+            {deployment.pk: deployment.events.all()},
+            today=timezone.localdate(),
+            group_by_technology=False,
+            dom_id="mini",
+        ),
+    }
+    return render(request, "deployments/deployment_detail.html", context)
+
+
+def organisation_detail(request, slug):
+    # An organisation known only from drafts is not public yet.
+    organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
+    # EXISTS rather than a join: an organisation with two roles in one deployment is one row.
+    involved = Involvement.objects.filter(deployment=OuterRef("pk"), organisation=organisation)
+    published = Deployment.objects.published().filter(Exists(involved))
+    context = {
+        "organisation": organisation,
+        "deployments": records.latest(published),
+        **_collection_summary("organisation", slug, published),
+    }
+    return render(request, "deployments/organisation_detail.html", context)
+
+
+def technology_detail(request, slug):
+    technology = get_object_or_404(Technology.objects.public(), slug=slug)
+    published = Deployment.objects.published().filter(technologies=technology)
+    context = {
+        "technology": technology,
+        "deployments": records.latest(published),
+        **_collection_summary("technology", slug, published),
+    }
+    return render(request, "deployments/technology_detail.html", context)
+
+
+def _collection_summary(kind: str, slug: str, published) -> dict:
+    """An organisation's or technology's totals, spend, mini timeline and map: aggregates over
+    what may be hundreds of thousands of records, so computed once per change."""
+
+    def compute():
+        return {
+            "total": published.count(),
+            "spend": records.spend_by_currency(published),
+            "mini_timeline": records.timeline_for(
+                published, group_by_technology=False, dom_id="mini"
+            ),
+            "geojson": mapdata.first_features(published),
+        }
+
+    return freshness.cached(kind, slug, compute)
+
+
+# Explore: the list, map and timeline of the filtered register ------------------------------
+
+PAGE_SIZE = 50
+
+
+def _filter_or_400(request):
+    """(filterset, None) for a valid query, else (filterset, a 400 page naming each problem).
+
+    django-filter would silently drop an invalid parameter and widen the result; a reader who
+    asked for something precise must be told instead.
+    """
+    filterset = filters.filtered(request.GET)
+    if filterset.is_valid():
+        return filterset, None
+    errors = filterset.error_list()
+    context = {"errors": errors, "reset": querystrings.without_all(request.GET, dict(errors))}
+    return filterset, render(request, "deployments/bad_request.html", context, status=400)
+
+
+def _explore_context(request, filterset, view_name):
+    params = request.GET
+    return {
+        "filterset": filterset,
+        "form": filterset.form,
+        "facets": facets.all_facets(filterset),
+        "chips": _chips(filterset, params),
+        "query": querystrings.current(params),
+        "view_name": view_name,
+        "sorts": filters.SORTS,
+        "roles": Involvement.Role.choices,
+        "legal_statuses": LegalBasis.Status.choices,
+    }
+
+
+def _chips(filterset, params) -> list[dict]:
+    """Each active filter value as a removable chip: {"label", "remove"}."""
+    names = {
+        "q": "Search",
+        "technology": "Technology",
+        "status": "Status",
+        "country": "Country",
+        "organisation": "Organisation",
+        "role": "Role",
+        "from": "From",
+        "to": "To",
+        "cost_min": "Cost from",
+        "cost_max": "Cost to",
+        "currency": "Currency",
+        "legal_status": "Legal status",
+        "bbox": "Map area",
+    }
+    labels = {
+        "status": dict(Deployment.Status.choices),
+        "role": dict(Involvement.Role.choices),
+        "legal_status": dict(LegalBasis.Status.choices),
+        "country": dict(countries),
+    }
+    chips = []
+    for name, title in names.items():
+        for raw in params.getlist(name):
+            if raw == "":
+                continue
+            if name in ("technology", "organisation"):
+                value = next(
+                    (o.name for o in filterset.form.cleaned_data[name] if o.slug == raw), raw
+                )
+            else:
+                value = labels.get(name, {}).get(raw.upper() if name == "country" else raw, raw)
+            remove = querystrings.without(params, name, raw)
+            chips.append({"label": f"{title}: {value}", "remove": remove})
+    return chips
+
+
+def deployment_list(request):
+    filterset, bad = _filter_or_400(request)
+    if bad:
+        return bad
+    paginator = Paginator(records.for_listing(filterset.qs), PAGE_SIZE)
+    paginator.count = facets.total(filterset)  # the cached total, instead of a COUNT per page
+    number = filterset.form.cleaned_data.get("page") or 1
+    if number > max(paginator.num_pages, 1):
+        problem = f"There is no page {number}: the last is {paginator.num_pages}."
+        context = {
+            "errors": [("page", problem)],
+            "reset": querystrings.without(request.GET, "page"),
+        }
+        return render(request, "deployments/bad_request.html", context, status=400)
+    page = paginator.page(number)
+    context = _explore_context(request, filterset, "deployment_list")
+    context.update({"page": page, "deployments": page.object_list})
+    return render(request, "deployments/deployment_list.html", context)
+
+
+def deployment_map(request):
+    filterset, bad = _filter_or_400(request)
+    if bad:
+        return bad
+    context = _explore_context(request, filterset, "deployment_map")
+    # Without JavaScript the page lists the locations the map would draw: the first
+    # TABLE_LIMIT of them in the list's order, with the counts of all (issue 5).
+    context.update(
+        {
+            "total": facets.total(filterset),
+            "located": mapdata.located_counts(filterset.qs),
+            "locations": mapdata.table_rows(filterset.qs),
+            "map_tiles": settings.LEAFLET_CONFIG["TILES"],
+        }
+    )
+    return render(request, "deployments/deployment_map.html", context)
+
+
+def deployment_timeline(request):
+    filterset, bad = _filter_or_400(request)
+    if bad:
+        return bad
+    context = _explore_context(request, filterset, "deployment_timeline")
+    # Past its row limit the timeline is counts per year over every matching record: kept
+    # until the register changes, like the facets.
+    drawn = freshness.cached(
+        "timeline",
+        freshness.params_key(filterset.data, ignore=("page",)),
+        lambda: records.timeline_for(filterset.qs),
+    )
+    context.update({"total": facets.total(filterset), "timeline": drawn})
+    return render(request, "deployments/deployment_timeline.html", context)
+
+
+def about(request):
+    return render(request, "deployments/about.html")

@@ -1,0 +1,227 @@
+"""Data views: every export reads the same FilterSet as the pages, so a download equals the
+screen. Errors in the query come back as JSON with a 400.
+
+Every public data response carries: Access-Control-Allow-Origin: * (anyone's notebook or map
+may read it), the licence (Link rel="license" and X-Data-License), and validators (ETag and
+Last-Modified from the register's last edit) so a client can ask "has it changed?" cheaply.
+"""
+
+import tempfile
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from deployments.core import filters, freshness, querystrings
+from deployments.explore import facets, mapdata, records
+from deployments.explore.views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
+from deployments.models import Deployment
+from deployments.opendata import cells, datapackage, dictionary, export_rows, exports, geojson
+from deployments.opendata.register_zip import write_register_zip
+
+
+def _filter_or_json_400(request):
+    filterset = filters.filtered(request.GET)
+    if filterset.is_valid():
+        return filterset, None
+    errors = [{"parameter": name, "message": message} for name, message in filterset.error_list()]
+    return filterset, _json_error(errors, 400)
+
+
+def _json_error(errors: list[dict], status: int) -> JsonResponse:
+    response = JsonResponse({"errors": errors}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _data_response(request, make_response):
+    """make_response(), or a 304 when the client's copy is current (freshness.conditional:
+    the register's state, the code, the address asked for and the data licence); with the
+    data headers."""
+    response = freshness.conditional(lambda request: make_response(), settings.DATA_LICENSE_URL)(
+        request
+    )
+    # Stored by caches, but always revalidated: a correction must show at once.
+    patch_cache_control(response, public=True, no_cache=True)
+    data_page = request.build_absolute_uri(reverse("data"))
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link, X-Data-License"
+    response["Link"] = (
+        f'<{settings.DATA_LICENSE_URL}>; rel="license", <{data_page}>; rel="describedby"'
+    )
+    response["X-Data-License"] = (
+        f"{settings.DATA_LICENSE_NAME} ({settings.DATA_LICENSE_URL}); attribution: "
+        f"{settings.REGISTER_NAME}, {data_page}"
+    )
+    return response
+
+
+@require_safe
+def deployments_geojson(request):
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+    return _data_response(
+        request,
+        lambda: StreamingHttpResponse(
+            geojson.geojson_lines(filterset.qs), content_type="application/geo+json"
+        ),
+    )
+
+
+# gzip here rather than site-wide: this answer is the one large body a page fetches, it holds
+# no secret (so no BREACH risk), and its per-feature budget is counted after compression.
+@gzip_page
+@require_safe
+def map_geojson(request):
+    """The explore map's compact data: each location, or counts per grid cell (mapdata.py)."""
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+    params, errors = mapdata.map_params(request.GET)
+    if errors:
+        return _json_error([{"parameter": n, "message": m} for n, m in errors], 400)
+    return _data_response(
+        request,
+        lambda: StreamingHttpResponse(
+            mapdata.map_lines(filterset.qs, params), content_type="application/geo+json"
+        ),
+    )
+
+
+@require_safe
+def deployments_csv(request):
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+
+    def make():
+        response = StreamingHttpResponse(
+            # Each record's line written ahead, read in one query (export_rows.py).
+            export_rows.csv_chunks(filterset.qs, _base_url(request)),
+            content_type="text/csv; charset=utf-8; header=present",
+        )
+        name = exports.filename(filterset.active, request.GET, "csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return _data_response(request, make)
+
+
+@require_safe
+def deployments_json(request):
+    filterset, bad = _filter_or_json_400(request)
+    if bad:
+        return bad
+    paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = facets.total(filterset)  # shared with the list page's cached total
+    number = filterset.form.cleaned_data.get("page") or 1
+    if number > max(paginator.num_pages, 1):
+        message = f"There is no page {number}: the last is {paginator.num_pages}."
+        return _json_error([{"parameter": "page", "message": message}], 400)
+
+    def make():
+        page = paginator.page(number)
+        urls = exports.Urls(_base_url(request))
+        here = request.build_absolute_uri(reverse("export_json"))
+
+        def link(n):
+            return here + querystrings.replace(request.GET, page=str(n))
+
+        body = {
+            "count": paginator.count,
+            "page": number,
+            "pages": paginator.num_pages,
+            "page_size": PAGE_SIZE,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "license": datapackage.licence(),
+            "results": [
+                exports.json_item(r, urls) for r in exports.fetch_records(list(page.object_list))
+            ],
+        }
+        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+    return _data_response(request, make)
+
+
+def citation_line(request, deployment) -> str:
+    """The record page's "cite this record" line, as text."""
+    updated = dateformat.format(timezone.localtime(deployment.updated), "j F Y")
+    url = request.build_absolute_uri(deployment.get_absolute_url())
+    return f"“{deployment.title}”. {settings.REGISTER_NAME}, last updated {updated}. {url}"
+
+
+@require_safe
+def deployment_json(request, slug):
+    # Drafts, records in review and withdrawn ones do not exist for the public: plain 404.
+    deployment = records.for_record_page(Deployment.objects.published()).filter(slug=slug).first()
+    if deployment is None:
+        return _json_error(
+            [{"parameter": "slug", "message": "No published deployment has this slug."}], 404
+        )
+
+    def make():
+        cited = records.cite(deployment)
+        changes = records.public_change_log(deployment)
+        urls = exports.Urls(_base_url(request))
+        body = exports.record_json(
+            deployment, cited, changes, urls, citation_line(request, deployment)
+        )
+        body["license"] = datapackage.licence()
+        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+    return _data_response(request, make)
+
+
+@require_safe
+def datapackage_json(request):
+    export_url = request.build_absolute_uri(reverse("export_csv"))
+
+    def make():
+        return JsonResponse(
+            datapackage.datapackage(export_url),
+            json_dumps_params={"indent": 2, "ensure_ascii": False},
+        )
+
+    return _data_response(request, make)
+
+
+@require_safe
+def register_zip(request):
+    def make():
+        # Built in a temporary file (in memory up to 10 MB, then on disk) so memory does not
+        # grow with the register; zip needs to seek back to write its directory.
+        spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
+        write_register_zip(spool)
+        spool.seek(0)
+        return FileResponse(
+            spool, as_attachment=True, filename="register.zip", content_type="application/zip"
+        )
+
+    return _data_response(request, make)
+
+
+@require_safe
+def data_page(request):
+    context = {
+        "columns": dictionary.EXPORT_COLUMNS,
+        "tables": dictionary.TABLES,
+        "licence": datapackage.licence(),
+        "last_changed": exports.last_changed(),
+        "published": Deployment.objects.published().count(),
+        "escape_example": cells.join_multi(["Smith; Jones Ltd", "Synthetic Devices"]),
+        "base": _base_url(request).rstrip("/"),
+        "page_size": PAGE_SIZE,
+    }
+    return render(request, "deployments/data.html", context)

@@ -1,0 +1,446 @@
+"""Writers for the filtered register: CSV, GeoJSON and JSON (register.zip: register_zip.py).
+
+Plain functions over plain rows: values() queries, never a model instance per record, so a
+whole export runs in a fixed number of queries per batch of BATCH_SIZE records and in memory
+that does not grow with the register (measured by `make bench`). The views in api.py only add
+HTTP around them.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from django.urls import reverse
+
+from deployments.core import dates, freshness
+from deployments.models import (
+    Citation,
+    Cost,
+    Deployment,
+    Event,
+    ImpactAssessment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Source,
+)
+from deployments.opendata import dictionary
+from deployments.opendata.cells import (
+    cell,
+    csv_writer,
+    join_multi,
+    neutralise,
+    timestamp,
+)
+
+# Records fetched together: big enough that per-batch queries cost nothing per row, small
+# enough that a batch (~1 MB of CSV) never matters for memory.
+BATCH_SIZE = 2000
+
+# Bumped when an export's format changes, so cached copies (ETag) are not reused and the
+# CSV lines stored ahead are written again (export_rows.FORMAT).
+FORMAT_VERSION = "1"
+
+
+# Batches of records --------------------------------------------------------------------------
+
+
+def ordered_ids(deployments) -> Iterator[int]:
+    """Ids in the queryset's own order (the list's sort), read from the cursor in chunks."""
+    return deployments.values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+
+
+def batched(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+RECORD_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "summary",
+    "status",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "updated",
+)
+
+
+def fetch_records(ids: list[int]) -> list[dict]:
+    """What one CSV/JSON row needs for each of these deployments, in the order of `ids`.
+
+    Ten queries whatever the number of ids: the deployments, then each relation for all of them.
+    """
+    records = {
+        row["id"]: {
+            **row,
+            "technologies": [],
+            "involvements": [],
+            "locations": [],
+            "costs": [],
+            "legal_bases": [],
+            "source_ids": [],
+        }
+        for row in Deployment.objects.filter(pk__in=ids).order_by().values(*RECORD_FIELDS)
+    }
+    through = Deployment.technologies.through.objects.filter(deployment_id__in=ids)
+    for deployment_id, slug, name in through.order_by("technology__name").values_list(
+        "deployment_id", "technology__slug", "technology__name"
+    ):
+        records[deployment_id]["technologies"].append({"slug": slug, "name": name})
+
+    relations = {
+        "involvements": Involvement.objects.order_by("role", "organisation__name").values(
+            "deployment_id", "role", "organisation__slug", "organisation__name", "source_id"
+        ),
+        "locations": Location.objects.order_by("id").values(
+            "deployment_id", "name", "country", "precision", "longitude", "latitude"
+        ),
+        "costs": Cost.objects.order_by("id").values(
+            "id", "deployment_id", "amount", "currency", "covers", "qualifier", "source_id"
+        ),
+        "legal_bases": LegalBasis.objects.order_by("id").values(
+            "deployment_id", "instrument_type", "instrument", "provision", "status", "source_id"
+        ),
+    }
+    for key, rows in relations.items():
+        for row in rows.filter(deployment_id__in=ids):
+            records[row["deployment_id"]][key].append(row)
+
+    # Sources in the order the record page numbers them (records.cite): citations first,
+    # then organisation roles, costs, events, legal bases, assessments.
+    cited = {deployment_id: [] for deployment_id in records}
+    citing = [
+        Citation.objects.order_by("id"),
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "involvements")],
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "costs")],
+        Event.objects.order_by("date", "id"),
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "legal_bases")],
+        ImpactAssessment.objects.order_by("date", "id"),
+    ]
+    for pairs in citing:
+        if not isinstance(pairs, list):
+            pairs = pairs.filter(deployment_id__in=ids).values_list("deployment_id", "source_id")
+        for deployment_id, source_id in pairs:
+            if source_id is not None and source_id not in cited[deployment_id]:
+                cited[deployment_id].append(source_id)
+    wanted = {source_id for ids_ in cited.values() for source_id in ids_}
+    sources = {
+        row["id"]: row
+        for row in Source.objects.filter(pk__in=wanted).values("id", "title", "publisher", "url")
+    }
+    for deployment_id, source_ids in cited.items():
+        records[deployment_id]["sources"] = [sources[pk] for pk in source_ids]
+    return [records[pk] for pk in ids if pk in records]
+
+
+def _rows(records: dict, key: str) -> Iterator[dict]:
+    for record in records.values():
+        yield from record[key]
+
+
+def iter_records(deployments) -> Iterator[list[dict]]:
+    """The records of a filtered queryset, batch by batch, in its order."""
+    for ids in batched(ordered_ids(deployments)):
+        yield fetch_records(ids)
+
+
+def headline(costs: list[dict]) -> dict | None:
+    """The cost a listing shows: the same rule as Deployment.headline_cost, over plain rows."""
+    if not costs:
+        return None
+    disclosed = [c for c in costs if c["amount"] is not None] or costs
+    order = Deployment.HEADLINE_COST_ORDER
+    return min(disclosed, key=lambda c: (order.index(c["covers"]), -(c["amount"] or 0), c["id"]))
+
+
+def _placed(locations: list[dict]) -> tuple[dict | None, dict | None]:
+    """(first location with a point, the location whose precision the row names)."""
+    point = next((loc for loc in locations if loc["latitude"] is not None), None)
+    return point, point or (locations[0] if locations else None)
+
+
+def source_label(source: dict) -> str:
+    return source["url"] or f"{source['publisher']}: {source['title']}"
+
+
+def legal_label(basis: dict) -> str:
+    name = basis["instrument"] or dict(LegalBasis.Instrument.choices)[basis["instrument_type"]]
+    return f"{name}, {basis['provision']}" if basis["provision"] else name
+
+
+class Urls:
+    """Absolute record addresses without a reverse() per row."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+        self.page = reverse("deployment_detail", args=["__slug__"])
+        self.json = reverse("deployment_json", args=["__slug__"])
+
+    def record(self, slug: str) -> str:
+        return self.base + self.page.replace("__slug__", slug)
+
+    def record_json(self, slug: str) -> str:
+        return self.base + self.json.replace("__slug__", slug)
+
+
+# CSV export ----------------------------------------------------------------------------------
+
+EXPORT_HEADER = [column.name for column in dictionary.EXPORT_COLUMNS]
+
+
+def csv_values(record: dict, urls: Urls) -> dict:
+    """One deployment as {column: text}, before neutralising."""
+    cost = headline(record["costs"]) or {}
+    point, placed = _placed(record["locations"])
+    roles = record["involvements"]
+    return {
+        "id": str(record["id"]),
+        "slug": record["slug"],
+        "url": urls.record(record["slug"]),
+        "title": record["title"],
+        "summary": record["summary"],
+        "status": record["status"],
+        "technologies": join_multi(t["name"] for t in record["technologies"]),
+        "operators": join_multi(r["organisation__name"] for r in roles if r["role"] == "operator"),
+        "suppliers": join_multi(r["organisation__name"] for r in roles if r["role"] == "supplier"),
+        "other_organisations": join_multi(
+            f"{r['organisation__name']} ({r['role']})"
+            for r in roles
+            if r["role"] not in ("operator", "supplier")
+        ),
+        "countries": join_multi(sorted({loc["country"] for loc in record["locations"]} - {""})),
+        "start_date": dates.iso(record["start_date"], record["start_precision"]),
+        "start_precision": record["start_precision"],
+        "end_date": dates.iso(record["end_date"], record["end_precision"]),
+        "end_precision": record["end_precision"],
+        "cost_amount": cell(cost.get("amount")),
+        "cost_currency": cost.get("currency", ""),
+        "cost_covers": cost.get("covers", ""),
+        "cost_qualifier": cost.get("qualifier", ""),
+        "legal_basis": join_multi(legal_label(b) for b in record["legal_bases"]),
+        "legal_status": join_multi(b["status"] for b in record["legal_bases"]),
+        "latitude": cell(point["latitude"]) if point else "",
+        "longitude": cell(point["longitude"]) if point else "",
+        "location_precision": placed["precision"] if placed else "",
+        "locations": join_multi(loc["name"] for loc in record["locations"]),
+        "sources": join_multi(source_label(s) for s in record["sources"]),
+        "last_updated": timestamp(record["updated"]),
+    }
+
+
+def csv_row(record: dict, urls: Urls) -> list[str]:
+    values = csv_values(record, urls)
+    return [
+        values[name] if name in dictionary.NUMERIC_COLUMNS else neutralise(values[name])
+        for name in EXPORT_HEADER
+    ]
+
+
+def csv_lines(deployments, base_url: str) -> Iterator[bytes]:
+    """The CSV export of a filtered queryset, as UTF-8 chunks of one batch each.
+
+    The definition, in Python, of what /deployments.csv holds: the site serves the same bytes
+    from lines written ahead (export_rows.py, csv_export.py), and tests/test_csv_export.py
+    compares the two.
+    """
+    writer = csv_writer()
+    urls = Urls(base_url)
+    yield writer.writerow(EXPORT_HEADER).encode()
+    for records in iter_records(deployments):
+        yield "".join(writer.writerow(csv_row(r, urls)) for r in records).encode()
+
+
+def filename(active: dict, params, extension: str) -> str:
+    """deployments-technology-anpr-from-2024.csv: the filter, readable, in a safe name."""
+    from django.utils.text import slugify
+
+    parts = ["deployments"]
+    for name in active:
+        if name == "bbox":
+            parts.append("map-area")
+            continue
+        values = [slugify(value) for value in params.getlist(name) if value != ""]
+        parts.append("-".join([name.replace("_", "-"), *values]))
+    stem = "-".join(p for p in parts if p)[:150].rstrip("-")
+    return f"{stem}.{extension}"
+
+
+# JSON list -----------------------------------------------------------------------------------
+
+
+def _date_json(value, precision) -> dict:
+    return {"date": dates.iso(value, precision) or None, "precision": precision}
+
+
+def json_item(record: dict, urls: Urls) -> dict:
+    """One deployment in the JSON list: the CSV row's facts, as structured values."""
+    cost = headline(record["costs"])
+    return {
+        "id": record["id"],
+        "slug": record["slug"],
+        "url": urls.record(record["slug"]),
+        "api_url": urls.record_json(record["slug"]),
+        "title": record["title"],
+        "summary": record["summary"],
+        "status": record["status"],
+        "technologies": record["technologies"],
+        "organisations": [
+            {"slug": r["organisation__slug"], "name": r["organisation__name"], "role": r["role"]}
+            for r in record["involvements"]
+        ],
+        "countries": sorted({loc["country"] for loc in record["locations"]} - {""}),
+        "start": _date_json(record["start_date"], record["start_precision"]),
+        "end": _date_json(record["end_date"], record["end_precision"]),
+        "headline_cost": cost
+        and {
+            "amount": cell(cost["amount"]) or None,
+            "currency": cost["currency"],
+            "covers": cost["covers"],
+            "qualifier": cost["qualifier"],
+        },
+        "legal_bases": [
+            {"label": legal_label(b), "status": b["status"]} for b in record["legal_bases"]
+        ],
+        "locations": [
+            {k: loc[k] for k in ("name", "country", "precision", "longitude", "latitude")}
+            for loc in record["locations"]
+        ],
+        "sources": [
+            {"title": s["title"], "publisher": s["publisher"], "url": s["url"]}
+            for s in record["sources"]
+        ],
+        "last_updated": timestamp(record["updated"]),
+    }
+
+
+def _source_json(number: int, source) -> dict:
+    return {
+        "number": number,
+        "id": source.pk,
+        "title": source.title,
+        "publisher": source.publisher,
+        "type": source.source_type,
+        "url": source.url or None,
+        "archive_url": source.archive_url or None,
+        "published": _date_json(source.published, source.published_precision),
+        "accessed": cell(source.accessed) or None,
+        "notes": source.notes,
+    }
+
+
+def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
+    """Everything the record page shows (expects records.for_record_page and records.cite)."""
+    d = deployment
+    return {
+        "id": d.pk,
+        "slug": d.slug,
+        "url": urls.record(d.slug),
+        "title": d.title,
+        "summary": d.summary,
+        "description": d.description,
+        "status": d.status,
+        "technologies": [{"slug": t.slug, "name": t.name} for t in d.technologies.all()],
+        "start": _date_json(d.start_date, d.start_precision),
+        "end": _date_json(d.end_date, d.end_precision),
+        "planned_duration": d.planned_duration,
+        "scale": d.scale,
+        "affected_groups": d.affected_groups,
+        "data_retention": d.data_retention,
+        "data_sharing": d.data_sharing,
+        "visibility": d.visibility,
+        "organisations": [
+            {
+                "slug": i.organisation.slug,
+                "name": i.organisation.name,
+                "role": i.role,
+                "note": i.note,
+                "citation": getattr(i, "citation_number", None),
+            }
+            for i in d.involvements.all()
+        ],
+        "locations": [
+            {
+                "name": loc.name,
+                "country": loc.country.code or None,
+                "precision": loc.precision,
+                "geometry": loc.geometry,
+                "longitude": loc.longitude,
+                "latitude": loc.latitude,
+            }
+            for loc in d.locations.all()
+        ],
+        "costs": [
+            {
+                "amount": cell(c.amount) or None,
+                "currency": c.currency,
+                "covers": c.covers,
+                "qualifier": c.qualifier,
+                "period": c.period,
+                "display": c.display(),
+                "quote": c.quote,
+                "citation": c.citation_number,
+            }
+            for c in d.costs.all()
+        ],
+        "events": [
+            {
+                "kind": e.kind,
+                **_date_json(e.date, e.date_precision),
+                "description": e.description,
+                "citation": e.citation_number,
+            }
+            for e in d.events.all()
+        ],
+        "legal_bases": [
+            {
+                "instrument_type": b.instrument_type,
+                "instrument": b.instrument,
+                "provision": b.provision,
+                "url": b.url or None,
+                "status": b.status,
+                "note": b.note,
+                "citation": b.citation_number,
+            }
+            for b in d.legal_bases.all()
+        ],
+        "impact_assessments": [
+            {
+                "kind": a.kind,
+                **_date_json(a.date, a.date_precision),
+                "availability": a.availability,
+                "obtained_by": a.obtained_by,
+                "url": a.url or None,
+                "citation": a.citation_number,
+            }
+            for a in d.impact_assessments.all()
+        ],
+        # Claim -> the numbers of the sources that support it, as the page's marks.
+        "citations": cited.claims,
+        "sources": [_source_json(n, s) for n, s in enumerate(cited.sources, start=1)],
+        "published_at": timestamp(d.published_at) or None,
+        "last_updated": timestamp(d.updated),
+        "changes": [{"date": timestamp(c["date"]), "what": c["what"]} for c in changes],
+        "cite_as": citation,
+    }
+
+
+# When the data last changed ------------------------------------------------------------------
+
+
+def last_changed() -> dt.datetime | None:
+    """When the public register last changed (freshness.py; one primary-key lookup).
+
+    Deployment.updated alone would miss a withdrawal (the record leaves the set) and edits to
+    its costs, sources or organisations, which do not touch the deployment's own row; edits to
+    never-published drafts do not count, so this does not reveal when drafts are worked on.
+    """
+    return freshness.current().changed

@@ -1,0 +1,227 @@
+"""The seed register: the deployments described in the five documents the project started from.
+
+The documents are in ../shared/seeds (scraped pages). The records, in register.py, say only
+what they say: figures, dates, organisations and roles are as written there, each pinned to
+its source, and each citation quotes the source word for word (core/tests/test_seed.py checks
+the quotes against the files). What the documents leave out stays unknown: no dates, URLs or
+countries are filled in from elsewhere. The only general knowledge used is the technology
+descriptions and the point for the City of London.
+
+`load_seed_register()` creates or updates the records and can be run any number of times.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from deployments.core import dates
+from deployments.models import (
+    Citation,
+    Cost,
+    Deployment,
+    Event,
+    ImpactAssessment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+    Source,
+    Technology,
+)
+
+from .register import DEPLOYMENTS, ORGANISATIONS, SOURCES, TECHNOLOGIES
+
+# Deployment fields copied as they are from the records (blank when absent).
+_TEXT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "planned_duration",
+    "scale",
+    "affected_groups",
+    "data_retention",
+    "data_sharing",
+)
+
+
+def _date(text: str) -> tuple[dt.date | None, str]:
+    """(date, precision) from "", "2002", "2021-08" or "2024-10-14"."""
+    if not text:
+        return None, dates.Precision.UNKNOWN
+    return dates.parse(text)
+
+
+def _upsert(model, lookup: dict, values: dict, tally: Counter):
+    """Find by `lookup`, create or bring up to date with `values`; save only when different.
+
+    Saving only real changes keeps a second run silent: no new history rows, no timestamps.
+    """
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        action = "created"
+    else:
+        changed = {k: v for k, v in values.items() if getattr(obj, k) != v}
+        if not changed:
+            return obj
+        for key, value in changed.items():
+            setattr(obj, key, value)
+        action = "updated"
+    obj.full_clean()
+    obj.save()
+    tally[action] += 1
+    return obj
+
+
+def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: Counter):
+    start, start_precision = _date(data["start"])
+    values = {field: data.get(field, "") for field in _TEXT_FIELDS}
+    values |= {
+        "status": data["status"],
+        "start_date": start,
+        "start_precision": start_precision,
+        "visibility": data.get("visibility", Deployment.Visibility.UNKNOWN),
+    }
+    deployment = _upsert(Deployment, {"slug": data["slug"]}, values, tally)
+
+    wanted = {techs[slug].pk for slug in data["technologies"]}
+    current = set(deployment.technologies.values_list("pk", flat=True))
+    if current != wanted:
+        deployment.technologies.set(wanted)
+        if current:  # an empty set means the deployment was just created
+            tally["updated"] += 1
+
+    for org_name, role, source, note in data.get("involvements", []):
+        _upsert(
+            Involvement,
+            {"deployment": deployment, "organisation": orgs[org_name], "role": role},
+            {"note": note, "source": sources[source]},
+            tally,
+        )
+    for place in data.get("locations", []):
+        _upsert(
+            Location,
+            {"deployment": deployment, "name": place["name"]},
+            {
+                "country": place["country"],
+                "precision": place["precision"],
+                "geometry": place.get("geometry"),
+            },
+            tally,
+        )
+    for cost in data.get("costs", []):
+        _upsert(
+            Cost,
+            {"deployment": deployment, "covers": cost["covers"], "source": sources[cost["source"]]},
+            {
+                "amount": cost["amount"],
+                "currency": "GBP",
+                "qualifier": cost["qualifier"],
+                "period": cost["period"],
+                "quote": cost["quote"],
+            },
+            tally,
+        )
+    for event in data.get("events", []):
+        date, precision = _date(event["date"])
+        _upsert(
+            Event,
+            {"deployment": deployment, "kind": event["kind"], "source": sources[event["source"]]},
+            {"date": date, "date_precision": precision, "description": event["description"]},
+            tally,
+        )
+    for basis in data.get("legal_bases", []):
+        _upsert(
+            LegalBasis,
+            {
+                "deployment": deployment,
+                "instrument": basis["instrument"],
+                "source": sources[basis["source"]],
+            },
+            {
+                "instrument_type": basis["instrument_type"],
+                "status": basis["status"],
+                "note": basis["note"],
+            },
+            tally,
+        )
+    for assessment in data.get("assessments", []):
+        date, precision = _date(assessment["date"])
+        _upsert(
+            ImpactAssessment,
+            {
+                "deployment": deployment,
+                "kind": assessment["kind"],
+                "source": sources[assessment["source"]],
+            },
+            {
+                "date": date,
+                "date_precision": precision,
+                "availability": assessment["availability"],
+                "obtained_by": assessment["obtained_by"],
+            },
+            tally,
+        )
+    for source, claim, quote in data["citations"]:
+        _upsert(
+            Citation,
+            {"deployment": deployment, "source": sources[source], "claim": claim},
+            {"quote": quote},
+            tally,
+        )
+
+    # Publish what the loader itself created (still a draft); a seed deployment an editor has
+    # since sent back to review or withdrawn stays as the editor left it.
+    if deployment.publication == Deployment.Publication.DRAFT:
+        problems = deployment.publication_problems()
+        if problems:
+            raise ValueError(f"Seed deployment {data['slug']} cannot be published: {problems}")
+        deployment.publication = Deployment.Publication.PUBLISHED
+        deployment.full_clean()
+        deployment.save()
+        tally["published"] += 1
+    return deployment
+
+
+def load_seed_register() -> Counter:
+    """Create or update the seed register.
+
+    Returns counts of records "created" and "updated", of deployments "published" by this run,
+    and of seed "deployments" in all.
+
+    Run it inside a transaction (the management command does): a failure half-way through
+    should leave nothing behind.
+    """
+    tally = Counter()
+    techs = {
+        t["slug"]: _upsert(
+            Technology, {"slug": t["slug"]}, {k: t[k] for k in ("name", "description")}, tally
+        )
+        for t in TECHNOLOGIES
+    }
+    orgs = {
+        o["name"]: _upsert(
+            Organisation,
+            {"name": o["name"]},
+            {k: o[k] for k in ("slug", "kind", "country", "description")},
+            tally,
+        )
+        for o in ORGANISATIONS
+    }
+    sources = {}
+    for key, s in SOURCES.items():
+        published, precision = _date(s["published"])
+        sources[key] = _upsert(
+            Source,
+            {"title": s["title"], "publisher": s["publisher"]},
+            {
+                "source_type": s["source_type"],
+                "published": published,
+                "published_precision": precision,
+                "notes": s["notes"],
+            },
+            tally,
+        )
+    for data in DEPLOYMENTS:
+        _load_deployment(data, sources, orgs, techs, tally)
+        tally["deployments"] += 1
+    return tally
