@@ -325,8 +325,29 @@ def run_database(kind: str, n: int, reuse: bool, workdir: Path) -> list[Scenario
         browser = map_in_browser(server.port, selectors)
     finally:
         server.stop()
+    # Writes last: they change the data the reads above measured.
+    shares = ["0.1"] + (["1.0"] if kind == "postgres" else [])
+    writes = last_json_line(python(database_url, "bench/writes.py", *shares))
     print_table(kind, n, plan, browser)
+    print_writes(kind, writes)
     return plan
+
+
+def print_writes(kind: str, writes: dict) -> None:
+    """The admin's save of an organisation renamed, with every derived value it reaches."""
+    print(f"\nWrites ({kind}): an editor renames an organisation in the admin (save + refresh)")
+    for share, result in writes.items():
+        print(
+            f"  organisation of {result['records']:,} records ({float(share):.0%}): "
+            f"{result['seconds']:.2f} s, {result['queries']} queries"
+        )
+    whole = writes.get("1.0")
+    if whole and whole["records"] >= 100_000:
+        met = whole["seconds"] < 5
+        print(
+            f"  [{'met' if met else 'NOT met'}] rename of an organisation of "
+            f"{whole['records']:,} records < 5 s: {whole['seconds']:.2f} s"
+        )
 
 
 def measure(server: Server, scenario: Scenario, profile_: dict):
