@@ -86,6 +86,11 @@ def params_key(params, ignore=("page", "sort")) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
+def cache_key(name: str, key: str, state: State) -> str:
+    """Where cached() keeps a value: the code, the register's state and today in the key."""
+    return f"register:{CODE_VERSION}:{name}:{state.token}:{timezone.localdate().isoformat()}:{key}"
+
+
 def cached(name: str, key: str, compute, state: State | None = None):
     """compute(), reused until the register changes (or the day does: "today" shapes the
     year facets and ongoing spans), or the code does.
@@ -94,9 +99,7 @@ def cached(name: str, key: str, compute, state: State | None = None):
     lock taken with cache.add (atomic in every backend Django ships), and the rest wait for
     its result instead of each running the same counts.
     """
-    state = state or current()
-    day = timezone.localdate().isoformat()
-    full_key = f"register:{CODE_VERSION}:{name}:{state.token}:{day}:{key}"
+    full_key = cache_key(name, key, state or current())
     found = cache.get(full_key, _MISSING)
     if found is not _MISSING:
         return found

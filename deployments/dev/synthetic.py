@@ -303,8 +303,8 @@ def _deployment(rng: random.Random, number: int, world: World, ids: dict, batch:
         for i in rng.sample(range(world.source_count), min(rng.randint(1, 5), world.source_count))
     ]
 
-    # Distinct roles, so the order of the search document's organisations (role, then name as
-    # the database collates it) never depends on the database's collation.
+    # Distinct roles, so the order of a record's organisations in its CSV line (role, then
+    # name as the database collates it) never depends on the database's collation.
     for role in ["operator", *rng.sample(ROLES[1:], rng.randint(0, 3))]:
         if role == "operator":
             organisation = rng.choice(world.public_bodies[country] or world.all_public_bodies)

@@ -137,7 +137,7 @@ SITES = ["Central station", "Market square", "Ring road, junction 4", "Harbour g
 
 # Publishers differ at their first letter after "Synthetic ", all capitals, and none is the
 # start of another: then ordering by (publisher, title) is the same in Python, SQLite and any
-# PostgreSQL collation, which the search document (sources in that order) depends on.
+# PostgreSQL collation, so every listing sorted by source reads the same on both databases.
 PUBLISHERS = [
     "Synthetic Courts Service",
     "Synthetic Freedom of Information Desk",

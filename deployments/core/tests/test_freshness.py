@@ -180,10 +180,8 @@ def test_a_crowd_after_an_edit_computes_a_count_once():
 
 def test_a_count_whose_computer_died_is_computed_by_the_next_request(monkeypatch):
     monkeypatch.setattr(freshness, "COMPUTE_WAIT_SECONDS", 0.2)
-    state = freshness.current()
     # A lock left behind by a worker killed while computing.
-    key = f"register:{freshness.CODE_VERSION}:synthetic:{state.token}:"
-    key += f"{freshness.timezone.localdate().isoformat()}:k:computing"
+    key = freshness.cache_key("synthetic", "k", freshness.current()) + ":computing"
     freshness.cache.set(key, 1, 60)
 
     assert freshness.cached("synthetic", "k", lambda: 7) == 7
