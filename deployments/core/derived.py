@@ -6,8 +6,9 @@ freshness token (freshness.py), which keys every cached count and HTTP validator
 which deployments it changed, with changed(); this module does the rest:
 
 - once per transaction, when it commits, for the set of deployments changed in it;
-- set-based: a fixed number of statements per REFRESH_BATCH deployments, whatever the size of
-  the register or of the change (an organisation named by 100,000 records included);
+- set-based: a fixed number of statements per REFRESH_BATCH ids, or per group of deployments
+  named by a query, whatever the size of the register or of the change (an organisation named
+  by 100,000 records included);
 - idempotent: a refresh writes each derived value from the committed rows, never from what
   the caller believes them to be, so running it twice changes nothing;
 - convergent under concurrent writers: refreshes take one lock (PostgreSQL: a transaction
@@ -106,9 +107,7 @@ def refresh(pending: Pending) -> None:
         sets += [group.order_by().values("pk") for group in pending.groups]
         public = pending.touch
         for deployments in sets:
-            ids = list(Deployment.objects.filter(pk__in=deployments).values_list("pk", flat=True))
-            for first in range(0, len(ids), REFRESH_BATCH):
-                search.write_documents(ids[first : first + REFRESH_BATCH])
+            search.write_documents(deployments)
             export_rows.write(deployments)
             public = public or _any_public(deployments)
         for group in pending.seen:
@@ -124,12 +123,10 @@ def refresh_all(missing_only: bool = False) -> int:
         _lock()
         if missing_only:
             return export_rows.fill()
-        ids = list(Deployment.objects.order_by("pk").values_list("pk", flat=True))
-        for first in range(0, len(ids), REFRESH_BATCH):
-            search.write_documents(ids[first : first + REFRESH_BATCH])
-        export_rows.write_all()
+        search.write_documents(Deployment.objects.values("pk"))
+        written = export_rows.write_all()
         freshness.touch()
-        return len(ids)
+        return written
 
 
 def _lock() -> None:

@@ -1,8 +1,11 @@
+# ruff: noqa: S608 - the documents' SQL is written from the models' table names and fixed
+# fragments; the picked ids come from a queryset's own parameters.
 """Full-text search: one denormalised document per deployment, searched per database.
 
 The document holds the deployment's own texts and the names of its organisations and sources,
 so a search is one indexed column instead of four joins (on PostgreSQL, its stored tsvector).
-It is written again whenever any of those change (derived.py).
+It is written again whenever any of those change (derived.py). It is defined once, in SQL
+(_documents_sql), so a rename rewrites every document it reaches in one statement.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -20,64 +23,88 @@ CITING = ("citations", "costs", "events", "involvements", "legal_bases", "impact
 
 
 def documents(ids: list[int]) -> dict[int, str]:
-    """{id: searchable text} of these deployments (their titles are weighted separately), in
-    a fixed number of queries whatever their number."""
-    from deployments.models import Deployment, Involvement, Source
+    """{id: searchable text} of these deployments: what write_documents() stores."""
+    from deployments.models import Deployment
 
-    parts = {
-        pk: [text for text in texts if text]
-        for pk, *texts in Deployment.objects.filter(pk__in=ids).values_list("pk", *OWN_TEXTS)
-    }
-    names = Involvement.objects.filter(deployment_id__in=ids).order_by("role", "id")
-    for pk, name in names.values_list("deployment_id", "organisation__name"):
-        parts[pk].append(name)
-    cited = {pk: [] for pk in parts}
-    for pk, source_id, _group, _id in sorted(_citing(ids), key=lambda row: row[2:]):
-        if source_id not in cited[pk]:
-            cited[pk].append(source_id)
-    wanted = {source_id for source_ids in cited.values() for source_id in source_ids}
-    sources = {
-        pk: (title, publisher)
-        for pk, title, publisher in Source.objects.filter(pk__in=wanted).values_list(
-            "pk", "title", "publisher"
+    sql, params = _documents_sql(Deployment.objects.filter(pk__in=ids).values("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def write_documents(deployments) -> int:
+    """Write the search document of these deployments (ids, or a queryset of deployment ids of
+    any size) again where it changed, in one statement, without touching `updated`
+    (derived.py calls this). On PostgreSQL the trigger of migration 0004 then writes each
+    changed row's tsvector from its title and document. Returns how many changed."""
+    from deployments.models import Deployment
+
+    picked = Deployment.objects.filter(pk__in=deployments).values("pk")
+    sql, params = _documents_sql(picked)
+    table = _table(Deployment)
+    with connection.cursor() as cursor:
+        # UPDATE ... FROM: PostgreSQL, and SQLite since 3.33. Only rows whose document
+        # differs are written: on PostgreSQL each costs a new tsvector and index entries.
+        cursor.execute(
+            f"UPDATE {table} SET search_text = doc.text FROM ({sql}) AS doc "
+            f"WHERE {table}.id = doc.id AND {table}.search_text <> doc.text",
+            params,
         )
-    }
-    for pk, source_ids in cited.items():
-        for source_id in source_ids:
-            parts[pk] += [text for text in sources[source_id] if text]
-    return {pk: "\n".join(texts) for pk, texts in parts.items()}
+        return cursor.rowcount
 
 
-def _citing(ids: list[int]):
-    """(deployment, source, relation, row) of every claim of these deployments that cites a
-    source: one UNION ALL over the relations."""
-    from deployments.models import Deployment
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
-    rows = [
-        Deployment._meta.get_field(relation)
-        .related_model.objects.filter(deployment_id__in=ids, source_id__isnull=False)
-        .annotate(relation=Value(number, output_field=IntegerField()))
-        .order_by()
-        .values_list("deployment_id", "source_id", "relation", "id")
-        for number, relation in enumerate(CITING)
+
+def _documents_sql(picked) -> tuple[str, list]:
+    """SELECT (id, text) of the picked deployments (a queryset of pks): the one definition
+    of a search document. Its parts, one per line, non-empty ones only: the deployment's
+    own texts in OWN_TEXTS order, its organisations' names by role, then each source it
+    cites (once, by id): its title, its publisher. One statement, however many records."""
+    from deployments.models import Deployment, Involvement, Organisation, Source
+
+    picked_sql, picked_params = picked.query.sql_with_params()
+    postgresql = connection.vendor == "postgresql"
+    # PostgreSQL reads each table once for all the picked records and aggregates per record;
+    # SQLite, which has no hash joins, runs the parts per record, by index.
+    of = "IN (SELECT pk FROM p)" if postgresql else "= p.pk"
+    # Every part as (deployment, k1, k2, k3, text): the keys put the parts in their order.
+    columns = "AS deployment_id, {} AS k1, {} AS k2, {} AS k3, {} AS part"
+    EMPTY = "''"  # noqa: N806
+    own = [
+        f"SELECT d.id {columns.format(0, EMPTY, position, f'd.{name}')} "
+        f"FROM {_table(Deployment)} d WHERE d.id {of}"
+        for position, name in enumerate(OWN_TEXTS)
     ]
-    return rows[0].union(*rows[1:], all=True)
-
-
-def write_documents(ids: list[int]) -> None:
-    """Write the search document of these deployments again where it changed, without
-    touching `updated` (derived.py calls this). On PostgreSQL the trigger of migration 0004
-    then writes the row's tsvector from its title and document, in the same statement."""
-    from deployments.models import Deployment
-
-    texts = documents(ids)
-    stale = Deployment.objects.filter(pk__in=ids).values_list("pk", "search_text")
-    rows = [Deployment(pk=pk, search_text=texts[pk]) for pk, text in stale if text != texts[pk]]
-    Deployment.objects.bulk_update(rows, ["search_text"], batch_size=REFRESH_BATCH)
-
-
-# Documents written per UPDATE: its CASE has two parameters a record.
-REFRESH_BATCH = 250
+    names = (
+        f"SELECT i.deployment_id {columns.format(1, 'i.role', 'i.id', 'o.name')} "
+        f"FROM {_table(Involvement)} i JOIN {_table(Organisation)} o "
+        f"ON o.id = i.organisation_id WHERE i.deployment_id {of}"
+    )
+    citing = " UNION ".join(
+        f"SELECT t.deployment_id, t.source_id FROM {_table(model)} t "
+        f"WHERE t.deployment_id {of} AND t.source_id IS NOT NULL"
+        for model in (Deployment._meta.get_field(name).related_model for name in CITING)
+    )
+    sources = [
+        f"SELECT c.deployment_id {columns.format(2, EMPTY, f'2 * s.id + {offset}', f's.{name}')} "
+        f"FROM ({citing}) AS c JOIN {_table(Source)} s ON s.id = c.source_id"
+        for offset, name in enumerate(("title", "publisher"))
+    ]
+    parts = " UNION ALL ".join([*own, names, *sources])
+    if postgresql:
+        text = f"""(SELECT string_agg(part, chr(10) ORDER BY k1, k2, k3) AS text, deployment_id
+            FROM ({parts}) AS u WHERE part <> '' GROUP BY deployment_id) AS doc
+            ON doc.deployment_id = p.pk"""
+        sql = f"SELECT p.pk AS id, COALESCE(doc.text, '') AS text FROM p LEFT JOIN {text}"
+    else:
+        # group_concat() follows the order of an ORDER BY subquery (SQLite before 3.44 has
+        # no ORDER BY inside it).
+        text = f"""(SELECT group_concat(part, char(10)) FROM (SELECT part FROM ({parts})
+            WHERE part <> '' ORDER BY k1, k2, k3))"""
+        sql = f"SELECT p.pk AS id, COALESCE({text}, '') AS text FROM p"
+    return f"WITH p AS ({picked_sql}) {sql}", picked_params
 
 
 def search(queryset, text: str):
