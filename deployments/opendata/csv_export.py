@@ -1,30 +1,35 @@
 # ruff: noqa: S608 - this module writes SQL from the models' table names and fixed fragments;
-# every value (the filter's, the request's host) is a bound parameter.
-"""Each deployment's CSV line, written from the tables by one SQL statement.
+# every value (the filter's, the request's host) is a bound parameter of the queryset.
+"""Each deployment's CSV line: the row defined once (CELLS), and the SQL statement that writes
+it, generated from that definition for each database.
 
-exports.csv_row() defines a row. export_rows.py stores each record's line ahead and an export
-reads those; this module writes them: for the store, in bulk or after an edit, and for any
-line an export finds missing. The first way (exports.csv_lines) fetched ids in batches, ran
-ten queries a batch and built each cell in Python. Here one statement, built on the
-queryset's own SQL (so it holds its rows in its order), selects every cell already written
-out (dates at their precision, lists escaped and joined with "; " in their order,
-formula-looking text neutralised), and Python passes the text on, FETCH_ROWS at a time.
+The columns and their order are the data dictionary's (dictionary.EXPORT_COLUMNS); CELLS says
+how each one is made, as one of three kinds of Cell:
+- own: a column of the deployment itself;
+- joined: a value of each of its related rows, escaped and joined with "; " in an order
+  (cells.join_multi), optionally only the rows a condition picks;
+- first: a value of its first related row in an order, or nothing.
+Text cells are neutralised (cells.neutralise); numbers, dates and times never need it.
 
-PostgreSQL: the statement reads each related table once, aggregated per deployment and joined
-    by hash or merge (a subquery per record was over twice as slow), and sorts by the
-    queryset's order last. Python's csv.writer quotes the cells (None and "" alike as
-    nothing), so the quoting is the definition's own.
-SQLite: no hash joins, so each related table is a subquery run per record, as the record is
-    read: rows start as soon as the sort (on the deployments' own columns) is done.
-    Fewer subqueries is the speed, so one subquery writes several neighbouring cells, already
-    quoted for CSV, and a row comes back as four values: the line up to the coordinates, the
-    latitude, the longitude and the rest. The coordinates stay floats because Python's repr()
-    is their format, and SQLite's printf() cannot write every float exactly so.
+export_rows.py stores each record's line ahead and an export reads those; this module writes
+them: for the store, in bulk or after an edit, and for any line an export finds missing. One
+statement, built on the queryset's own SQL (so it holds its rows in its order), selects every
+cell already written out, and Python passes the text on, FETCH_ROWS at a time.
 
-opendata/tests/test_csv_export.py checks both against exports.csv_lines, byte for byte.
+PostgreSQL (_postgresql): each relation is read once for all the exported records and
+    aggregated per record, joined by hash or merge (a subquery per record was over twice as
+    slow); the rows are sorted by the queryset's order last. Python's csv.writer quotes the
+    cells (None and "" alike as nothing).
+SQLite (_sqlite): no hash joins, so each group of neighbouring cells from one relation is a
+    subquery run per record, as the record is read: rows start as soon as the sort (on the
+    deployments' own columns) is done. Fewer subqueries is the speed, so the cells come
+    back already quoted for CSV and joined, except the floats: Python's repr() is their
+    format, and SQLite's printf() cannot write every float exactly so.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -44,11 +49,177 @@ from deployments.models import (
     Source,
     Technology,
 )
-from deployments.opendata import cells, exports
+from deployments.opendata import cells, dictionary, exports
 
 # Rows per fetch: a few hundred KB of CSV, so the cost per fetch vanishes and memory stays
 # small.
 FETCH_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How one column's cell is made. `value`, `order` and `where` are SQL: on the deployment
+    for an own cell (`value` is its field's name), on a row of `rows` (alias r) otherwise."""
+
+    how: str  # own, joined or first
+    value: str
+    rows: str = ""  # a key of RELATIONS
+    order: str = ""
+    where: str = ""
+    distinct: bool = False  # joined: each value once, in code point order (Python's sorted())
+    format: str = "text"  # text, integer, decimal, float, timestamp, or date:<precision field>
+
+
+def _own(field: str, format: str = "text") -> Cell:
+    return Cell("own", field, format=format)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _case(expr: str, pairs, default: str = "NULL") -> str:
+    """CASE expr WHEN a THEN b ... ELSE default END, from constants of the code (choices),
+    written inline."""
+    whens = " ".join(f"WHEN {_literal(a)} THEN {b}" for a, b in pairs)
+    return f"CASE {expr} {whens} ELSE {default} END"
+
+
+# What cells are made from: each relation as a FROM clause whose rows, alias r, belong to the
+# deployment r.deployment_id. "{of}" inside one is where each database says which deployments
+# are exported; {names} are the tables of TABLES.
+CITING = [
+    # The relations that cite a record's sources, in the order its page numbers them
+    # (records.cite, exports.fetch_records), each with its own order: (kind, term) pairs.
+    (Citation, [("id", "t.id")], ""),
+    (
+        Involvement,
+        [("text", "t.role"), ("text", "o.name"), ("id", "t.id")],
+        "JOIN {organisation} o ON o.id = t.organisation_id",
+    ),
+    (Cost, [("id", "t.id")], ""),
+    (Event, [("date", 't."date"'), ("id", "t.id")], ""),
+    (LegalBasis, [("id", "t.id")], ""),
+    (ImpactAssessment, [("date", 't."date"'), ("id", "t.id")], ""),
+]
+
+
+def _cited() -> str:
+    """Every citation of a source as (deployment_id, source_id, place): where it comes, as one
+    value that sorts like (its relation's place in CITING, then its relation's order), in the
+    database's own collation and NULL order, as the page's."""
+    postgresql = connection.vendor == "postgresql"
+
+    def place(group: int, order: list[tuple[str, str]]) -> str:
+        if postgresql:  # a number: the group, then the row's rank in its relation
+            terms = ", ".join(term for _kind, term in order)
+            rank = (
+                "t.id"
+                if terms == "t.id"
+                else (f"ROW_NUMBER() OVER (PARTITION BY t.deployment_id ORDER BY {terms})")
+            )
+            return f"CAST({group} AS bigint) * 1000000000000000 + {rank}"
+        # SQLite, where a window function per record is slow: text, the parts split by char(1)
+        # (below any letter), ids zero-padded, an empty date first (as SQLite sorts NULL).
+        parts = [f"'{group}'"]
+        for kind, term in order:
+            parts.append(f"printf('%%020d', {term})" if kind == "id" else f"COALESCE({term}, '')")
+        return " || char(1) || ".join(parts)
+
+    return " UNION ALL ".join(
+        f"""SELECT t.deployment_id, t.source_id, {place(group, order)} AS place
+            FROM {{{model._meta.model_name}}} t {join}
+            WHERE t.deployment_id {{of}} AND t.source_id IS NOT NULL"""
+        for group, (model, order, join) in enumerate(CITING)
+    )
+
+
+RELATIONS = {
+    "technologies": "{technologies} r JOIN {technology} t ON t.id = r.technology_id",
+    "involvements": "{involvement} r JOIN {organisation} o ON o.id = r.organisation_id",
+    "locations": "{location} r",
+    "costs": "{cost} r",
+    "legal_bases": "{legalbasis} r",
+    # Each cited source once, where it is first cited.
+    "sources": """(SELECT deployment_id, source_id, MIN(place) AS first FROM ({cited}) AS c
+        GROUP BY deployment_id, source_id) AS r JOIN {source} s ON s.id = r.source_id""",
+}
+TABLES = {
+    "deployment": Deployment,
+    "technologies": Deployment.technologies.through,
+    **{
+        model._meta.model_name: model
+        for model in (Involvement, Organisation, Location, Cost, LegalBasis, Source, Technology)
+    },
+    **{model._meta.model_name: model for model, _order, _join in CITING},
+}
+
+OTHER_ROLES = "r.role NOT IN ('operator', 'supplier')"
+ROLES = "r.role, o.name, r.id"  # operators and suppliers: by name, within their role
+# The headline cost, as the JSON's (exports.headline): disclosed amounts first, then by what
+# they cover, the largest amount, the first entered.
+HEADLINE = (
+    "r.amount IS NULL, "
+    + _case("r.covers", ((c, i) for i, c in enumerate(Deployment.HEADLINE_COST_ORDER)))
+    + ", r.amount DESC, r.id"
+)
+# As the JSON's (exports.legal_label): the instrument, or its type's name; then ", provision".
+LEGAL_LABEL = (
+    "CASE WHEN r.instrument <> '' THEN r.instrument ELSE "
+    + _case(
+        "r.instrument_type",
+        ((value, _literal(name)) for value, name in LegalBasis.Instrument.choices),
+        "r.instrument_type",
+    )
+    + " END || CASE WHEN r.provision <> '' THEN ', ' || r.provision ELSE '' END"
+)
+# A source: its address, or "Publisher: Title" when it has none.
+SOURCE_LABEL = "CASE WHEN s.url <> '' THEN s.url ELSE s.publisher || ': ' || s.title END"
+
+# The one definition of a row: each column of dictionary.EXPORT_COLUMNS, and its cell.
+CELLS = {
+    "id": _own("id", "integer"),
+    "slug": _own("slug"),
+    "url": _own("url"),  # the record's address, made from the slug and the request's host
+    "title": _own("title"),
+    "summary": _own("summary"),
+    "status": _own("status"),
+    "technologies": Cell("joined", "t.name", "technologies", order="t.name, t.id"),
+    "operators": Cell("joined", "o.name", "involvements", ROLES, "r.role = 'operator'"),
+    "suppliers": Cell("joined", "o.name", "involvements", ROLES, "r.role = 'supplier'"),
+    "other_organisations": Cell(
+        "joined", "o.name || ' (' || r.role || ')'", "involvements", ROLES, OTHER_ROLES
+    ),
+    "countries": Cell("joined", "r.country", "locations", where="r.country <> ''", distinct=True),
+    "start_date": _own("start_date", "date:start_precision"),
+    "start_precision": _own("start_precision"),
+    "end_date": _own("end_date", "date:end_precision"),
+    "end_precision": _own("end_precision"),
+    "cost_amount": Cell("first", "r.amount", "costs", HEADLINE, format="decimal"),
+    "cost_currency": Cell("first", "r.currency", "costs", HEADLINE),
+    "cost_covers": Cell("first", "r.covers", "costs", HEADLINE),
+    "cost_qualifier": Cell("first", "r.qualifier", "costs", HEADLINE),
+    "legal_basis": Cell("joined", LEGAL_LABEL, "legal_bases", "r.id"),
+    "legal_status": Cell("joined", "r.status", "legal_bases", "r.id"),
+    # The first location with a point; the precision of that one, else of the first location.
+    "latitude": Cell(
+        "first", "r.latitude", "locations", "r.id", "r.latitude IS NOT NULL", format="float"
+    ),
+    "longitude": Cell(
+        "first", "r.longitude", "locations", "r.id", "r.latitude IS NOT NULL", format="float"
+    ),
+    "location_precision": Cell("first", "r.precision", "locations", "r.latitude IS NULL, r.id"),
+    "locations": Cell("joined", "r.name", "locations", "r.id"),
+    "sources": Cell("joined", SOURCE_LABEL, "sources", "r.first"),
+    "last_updated": _own("updated", "timestamp"),
+}
+ROW = [CELLS[column] for column in exports.EXPORT_HEADER]
+if list(CELLS) != exports.EXPORT_HEADER:  # one column list: the dictionary's
+    raise ValueError(f"CELLS does not follow dictionary.EXPORT_COLUMNS: {list(CELLS)}")
+if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "float")} != set(
+    dictionary.NUMERIC_COLUMNS
+):
+    raise ValueError("CELLS' numbers are not the dictionary's numeric columns")
 
 
 def lines(deployments, base_url: str) -> Iterator[str]:
@@ -56,30 +227,24 @@ def lines(deployments, base_url: str) -> Iterator[str]:
     read FETCH_ROWS at a time through a server-side cursor, so memory stays flat."""
     postgresql = connection.vendor == "postgresql"
     try:
-        sql, params = (postgresql_statement if postgresql else sqlite_statement)(
-            deployments, base_url
-        )
+        sql, params, write = (_postgresql if postgresql else _sqlite)(deployments, base_url)
     except EmptyResultSet:  # a filter that can match nothing (queryset.none()): no query
         return
-    # PostgreSQL gives cells, which csv.writer quotes (so the line is the definition's own
-    # writer's); SQLite gives the line already quoted, in SQLITE_ROW's four parts.
-    write = cells.csv_writer().writerow if postgresql else SQLITE_ROW.__mod__
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(FETCH_ROWS):
             yield from map(write, rows)
 
 
-# (line up to the coordinates, latitude, longitude, the rest): str() of a float is repr(),
-# and SQLite gives "" for no point.
-SQLITE_ROW = "%s%s,%s%s"
-
-
 # Cells in SQL, for both databases -------------------------------------------------------------
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def _from(relation: str, of: str) -> str:
+    """RELATIONS[relation] with its tables named and its records picked by `of`."""
+    names = {
+        name: connection.ops.quote_name(model._meta.db_table) for name, model in TABLES.items()
+    }
+    return RELATIONS[relation].replace("{cited}", _cited()).format(of=of, **names)
 
 
 def _char(code: int) -> str:
@@ -122,67 +287,44 @@ def _timestamp(column: str) -> str:
     return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 8) || 'Z'"
 
 
-def _legal_label(basis: str) -> tuple[str, list]:
-    """exports.legal_label(): the instrument, or its type's name; then ", provision"."""
-    names = LegalBasis.Instrument.choices
-    sql = (
-        f"CASE WHEN {basis}.instrument <> '' THEN {basis}.instrument "
-        f"ELSE CASE {basis}.instrument_type {'WHEN %s THEN %s ' * len(names)}"
-        f"ELSE {basis}.instrument_type END END "
-        f"|| CASE WHEN {basis}.provision <> '' THEN ', ' || {basis}.provision ELSE '' END"
-    )
-    return sql, [item for pair in names for item in pair]
+def _own_value(cell: Cell, own) -> str:
+    """An own cell's text (NULL for nothing): `own(field)` is the field's column here."""
+    if cell.format.startswith("date:"):
+        return _date(own(cell.value), own(cell.format.removeprefix("date:")))
+    if cell.format == "timestamp":
+        return _timestamp(own(cell.value))
+    if cell.format == "integer":
+        return own(cell.value)
+    return _neutralised(own(cell.value))
 
 
-def _headline_order(cost: str) -> tuple[str, list]:
-    """exports.headline(): disclosed amounts first, then by what they cover, the largest
-    amount, the first entered."""
-    covers = Deployment.HEADLINE_COST_ORDER
-    sql = (
-        f"{cost}.amount IS NULL, CASE {cost}.covers {'WHEN %s THEN %s ' * len(covers)}END, "
-        f"{cost}.amount DESC, {cost}.id"
-    )
-    return sql, [item for i, value in enumerate(covers) for item in (value, i)]
+def _groups(row: list[Cell]):
+    """The row's cells in runs that one query writes: neighbouring cells from the same rows,
+    the same kind and, for `first`, the same order and condition."""
+
+    def key(cell: Cell):
+        if cell.how == "own":
+            return ("own", id(cell))
+        if cell.how == "first":
+            return ("first", cell.rows, cell.order, cell.where)
+        return ("joined", cell.rows, cell.order, cell.distinct)
+
+    for _key, run in groupby(enumerate(row), key=lambda item: key(item[1])):
+        yield list(run)
 
 
-def _source_label(source: str) -> str:
-    """exports.source_label()."""
-    return (
-        f"CASE WHEN {source}.url <> '' THEN {source}.url "
-        f"ELSE {source}.publisher || ': ' || {source}.title END"
-    )
-
-
-# The relations that cite a record's sources, in the order its page numbers them (records.cite,
-# exports.fetch_records), each with its own order: (model, [(kind, sort term)], join it needs).
-CITING = [
-    (Citation, [("id", "t.id")], ""),
-    (
-        Involvement,
-        [("text", "t.role"), ("text", "o.name")],
-        "JOIN {organisation} o ON o.id = t.organisation_id",
-    ),
-    (Cost, [("id", "t.id")], ""),
-    (Event, [("date", 't."date"'), ("id", "t.id")], ""),
-    (LegalBasis, [("id", "t.id")], ""),
-    (ImpactAssessment, [("date", 't."date"'), ("id", "t.id")], ""),
-]
+def _address(base_url: str):
+    """The record's address, as an expression on the deployment (exports.Urls)."""
+    before, after = exports.Urls(base_url).record("__slug__").split("__slug__")
+    return Concat(Value(before), "slug", Value(after), output_field=CharField())
 
 
 # PostgreSQL -----------------------------------------------------------------------------------
 
-# Lists in one cell, and the order they are written in (exports.fetch_records).
-TECHNOLOGY_ORDER = "t.name"
-ROLE_ORDER = "i.role, o.name"  # operators and suppliers: by name, within their role
-OTHER_ROLES = "i.role NOT IN ('operator', 'supplier')"
 
-
-def postgresql_statement(deployments, base_url: str) -> tuple[str, list]:
-    """(SQL, params) selecting the cells of each deployment, in the queryset's order."""
-
-    def joined(value: str, order: str, where: str = "") -> str:
-        only = f" FILTER (WHERE {where})" if where else ""
-        return _neutralised(f"string_agg({_escaped(value)}, '; ' ORDER BY {order}){only}")
+def _postgresql(deployments, base_url: str):
+    """(SQL, params, write a fetched row) selecting the cells of each deployment, in the
+    queryset's order; csv.writer quotes them."""
 
     def number(column: str) -> str:
         # float8's text is the shortest exact form, as repr(), but "2" where repr() writes
@@ -190,151 +332,65 @@ def postgresql_statement(deployments, base_url: str) -> tuple[str, list]:
         t = f"{column}::text"
         return f"CASE WHEN strpos({t}, '.') + strpos({t}, 'e') = 0 THEN {t} || '.0' ELSE {t} END"
 
-    def rows(model, alias: str) -> str:
-        # A related table's rows of the exported records only. A join rather than IN: the
-        # planner then knows how many there are (and hashes them for a whole export).
-        return f"picked JOIN {_table(model)} {alias} ON {alias}.deployment_id = picked.csv_id"
+    def related(cell: Cell) -> str:
+        if cell.how == "joined":
+            only = f" FILTER (WHERE {cell.where})" if cell.where else ""
+            value = _escaped(cell.value)
+            if cell.distinct:  # DISTINCT sorts by the value itself, here by code point
+                value = f'{value} COLLATE "C"'
+                return _neutralised(f"string_agg(DISTINCT {value}, '; ' ORDER BY {value}){only}")
+            return _neutralised(f"string_agg({value}, '; ' ORDER BY {cell.order}){only}")
+        if cell.format == "decimal":  # numeric(16, 2): always two places, as f"{Decimal:f}"
+            return f"{cell.value}::text"
+        if cell.format == "float":
+            return number(cell.value)
+        return _neutralised(cell.value)
 
     # The list's order as a number, from the queryset's own ORDER BY, so it survives joins.
     order = deployments.query.order_by or deployments.model._meta.ordering
     picked = deployments.annotate(csv_position=Window(RowNumber(), order_by=list(order)))
-    picked = picked.order_by().values("csv_position", csv_id=F("pk"))
-    picked_sql, picked_params = picked.query.sql_with_params()
-    organisation = _table(Organisation)
-    label, label_params = _legal_label("b")
-    headline, headline_params = _headline_order("c")
-    # Every citation of a source, with where it comes: (group, text, text, date, id).
-    citing = " UNION ALL ".join(
-        f"""SELECT t.deployment_id, t.source_id, {group} AS grp, {_sort_columns(order)}
-            FROM {rows(model, "t")} {join.format(organisation=organisation)}
-            WHERE t.source_id IS NOT NULL"""
-        for group, (model, order, join) in enumerate(CITING)
-    )
-    # Each related table once, aggregated per deployment: {alias: SELECT deployment_id, ...}.
-    related = {
-        "technologies": f"""
-            SELECT x.deployment_id, {joined("t.name", TECHNOLOGY_ORDER)} AS cell
-            FROM {rows(Deployment.technologies.through, "x")}
-            JOIN {_table(Technology)} t ON t.id = x.technology_id
-            GROUP BY x.deployment_id""",
-        "roles": f"""
-            SELECT i.deployment_id,
-                {joined("o.name", ROLE_ORDER, "i.role = 'operator'")} AS operators,
-                {joined("o.name", ROLE_ORDER, "i.role = 'supplier'")} AS suppliers,
-                {joined("o.name || ' (' || i.role || ')'", ROLE_ORDER, OTHER_ROLES)} AS others
-            FROM {rows(Involvement, "i")} JOIN {organisation} o ON o.id = i.organisation_id
-            GROUP BY i.deployment_id""",
-        # Python's sorted(): code point order, whatever the database's collation.
-        "countries": f"""
-            SELECT deployment_id, {joined("country", 'country COLLATE "C"')} AS cell
-            FROM (SELECT DISTINCT l.deployment_id, l.country FROM {rows(Location, "l")}
-                  WHERE l.country <> '') AS l
-            GROUP BY deployment_id""",
-        "headline": f"""
-            SELECT DISTINCT ON (c.deployment_id) c.deployment_id, c.amount, c.currency,
-                c.covers, c.qualifier
-            FROM {rows(Cost, "c")} ORDER BY c.deployment_id, {headline}""",
-        "legal": f"""
-            SELECT deployment_id, {joined("label", "id")} AS labels,
-                {joined("status", "id")} AS statuses
-            FROM (SELECT b.deployment_id, b.id, b.status, {label} AS label
-                  FROM {rows(LegalBasis, "b")}) AS b
-            GROUP BY deployment_id""",
-        # The first location with a point, else the first location (exports._placed).
-        "placed": f"""
-            SELECT DISTINCT ON (l.deployment_id) l.deployment_id, l.latitude, l.longitude,
-                l.precision
-            FROM {rows(Location, "l")} ORDER BY l.deployment_id, l.latitude IS NULL, l.id""",
-        "locations": f"""
-            SELECT l.deployment_id, {joined("l.name", "l.id")} AS cell
-            FROM {rows(Location, "l")} GROUP BY l.deployment_id""",
-        # Each source once, where it is first cited.
-        "sources": f"""
-            SELECT cited.deployment_id, {joined(_source_label("s"), SORT_COLUMNS)} AS cell
-            FROM (SELECT DISTINCT ON (deployment_id, source_id) * FROM ({citing}) AS u
-                  ORDER BY deployment_id, source_id, {SORT_COLUMNS}) AS cited
-            JOIN {_table(Source)} s ON s.id = cited.source_id
-            GROUP BY cited.deployment_id""",
-    }
-    columns = [
-        "d.id",
-        _neutralised("d.slug"),
-        "%s || d.slug || %s",
-        _neutralised("d.title"),
-        _neutralised("d.summary"),
-        _neutralised("d.status"),
-        "technologies.cell",
-        "roles.operators",
-        "roles.suppliers",
-        "roles.others",
-        "countries.cell",
-        _date("d.start_date", "d.start_precision"),
-        _neutralised("d.start_precision"),
-        _date("d.end_date", "d.end_precision"),
-        _neutralised("d.end_precision"),
-        "headline.amount::text",  # numeric(16, 2): always two places, as f"{Decimal:f}"
-        _neutralised("headline.currency"),
-        _neutralised("headline.covers"),
-        _neutralised("headline.qualifier"),
-        "legal.labels",
-        "legal.statuses",
-        f"CASE WHEN placed.latitude IS NOT NULL THEN {number('placed.latitude')} END",
-        f"CASE WHEN placed.latitude IS NOT NULL THEN {number('placed.longitude')} END",
-        _neutralised("placed.precision"),
-        "locations.cell",
-        "sources.cell",
-        _timestamp("d.updated"),
-    ]
-    joins = "\n".join(
-        f"LEFT JOIN ({sql}) AS {alias} ON {alias}.deployment_id = d.id"
-        for alias, sql in related.items()
-    )
+    picked = picked.order_by().values("csv_position", csv_id=F("pk"), csv_url=_address(base_url))
+    picked_sql, params = picked.query.sql_with_params()
+
+    def own(field: str) -> str:
+        return "picked.csv_url" if field == "url" else f"d.{field}"
+
+    columns, joins = [], []
+    for number_, run in enumerate(_groups(ROW)):
+        first = run[0][1]
+        if first.how == "own":
+            columns.append(_own_value(first, own))
+            continue
+        # A relation's rows of the exported records only: a join rather than IN, so the
+        # planner knows how many there are (and hashes them for a whole export).
+        relation = _from(first.rows, "IN (SELECT csv_id FROM picked)")
+        rows = f"picked JOIN {relation} ON r.deployment_id = picked.csv_id"
+        values = ", ".join(f"{related(cell)} AS c{i}" for i, cell in run)
+        if first.how == "joined":
+            sql = f"SELECT r.deployment_id, {values} FROM {rows} GROUP BY r.deployment_id"
+        else:
+            where = f"WHERE {first.where}" if first.where else ""
+            sql = f"""SELECT DISTINCT ON (r.deployment_id) r.deployment_id, {values}
+                FROM {rows} {where} ORDER BY r.deployment_id, {first.order}"""
+        joins.append(f"LEFT JOIN ({sql}) AS g{number_} ON g{number_}.deployment_id = d.id")
+        columns += [f"g{number_}.c{i}" for i, _cell in run]
     sql = f"""
         WITH picked AS ({picked_sql})
         SELECT {", ".join(columns)}
-        FROM picked JOIN {_table(Deployment)} d ON d.id = picked.csv_id
-        {joins}
+        FROM picked JOIN {connection.ops.quote_name(Deployment._meta.db_table)} d
+            ON d.id = picked.csv_id
+        {" ".join(joins)}
         ORDER BY picked.csv_position
     """
-    # The record's address around its slug (exports.Urls): it starts with "http", so
-    # neutralising the start is neutralising the cell.
-    before, after = exports.Urls(base_url).record("__slug__").split("__slug__")
-    # In the order of their placeholders: picked, the cells, then the related tables.
-    params = [
-        *picked_params,
-        cells.neutralise(before),
-        after,
-        *headline_params,
-        *label_params,
-    ]
-    return sql, params
-
-
-SORT_COLUMNS = "grp, k1, k2, k3, k4"
-
-
-def _sort_columns(order: list[tuple[str, str]]) -> str:
-    """A CITING order as the columns k1, k2 (text), k3 (date), k4 (id), NULL where unused: the
-    same columns for every relation, so one ORDER BY sorts them all."""
-    texts = [term for kind, term in order if kind == "text"] + ["NULL", "NULL"]
-    dates = [term for kind, term in order if kind == "date"] + ["NULL"]
-    ids = [term for kind, term in order if kind == "id"] + ["NULL"]
-    return (
-        f"CAST({texts[0]} AS text) AS k1, CAST({texts[1]} AS text) AS k2, "
-        f"CAST({dates[0]} AS date) AS k3, CAST({ids[0]} AS bigint) AS k4"
-    )
+    return sql, params, cells.csv_writer().writerow
 
 
 # SQLite ---------------------------------------------------------------------------------------
 
-# The deployment's own columns, which the inner query sorts and passes on: the same as the
-# readable path's (exports.fetch_records).
-OWN = exports.RECORD_FIELDS
-
 
 def _quoted(expr: str) -> str:
-    """A text cell as csv.writer writes it: in quotes, its quotes doubled, when it holds a
-    comma, a quote, CR or LF; neutralised; "" for NULL."""
+    """A text cell as csv.writer writes it: neutralised; in quotes, its quotes doubled, when
+    it holds a comma, a quote, CR or LF; "" for NULL."""
     value = f"COALESCE({expr}, '')"
     needs_quotes = " OR ".join(f"instr({value}, {_char(ord(c))})" for c in ',"\r\n')
     cell = _neutralised(value)
@@ -342,124 +398,86 @@ def _quoted(expr: str) -> str:
     return f"CASE WHEN {needs_quotes} THEN {quoted} ELSE {cell} END"
 
 
-def _lists(rows: str, order: str, *values: tuple[str, str]) -> str:
-    """A subquery writing neighbouring cells, each a (value, FILTER condition) of `rows` joined
-    with "; " in `order`: group_concat() follows the order of an ORDER BY subquery (SQLite
-    before 3.44 has no ORDER BY inside it)."""
-    joined = " || ',' || ".join(
-        _quoted(
-            f"group_concat({_escaped(value)}, '; ')" + (f" FILTER (WHERE {where})" if where else "")
-        )
-        for value, where in values
+def _sqlite(deployments, base_url: str):
+    """(SQL, params, write a fetched row): each deployment's line in the queryset's order, as
+    text already quoted and joined, with each float between as a number."""
+    own_fields = {cell.value for cell in ROW if cell.how == "own" and cell.value != "url"} | {
+        cell.format.removeprefix("date:") for cell in ROW if cell.format.startswith("date:")
+    }
+    inner = deployments.values(
+        **{f"csv_{name}": F(name) for name in sorted(own_fields)}, csv_url=_address(base_url)
     )
-    return f"(SELECT {joined} FROM ({rows} ORDER BY {order}))"
+    inner_sql, params = inner.query.sql_with_params()
 
+    def own(field: str) -> str:
+        return f"f.csv_{field}"
 
-def _place(group: int, order: list[tuple[str, str]]) -> str:
-    """Where a citation comes, as text that sorts like (group, *order): ids zero-padded, an
-    empty date first (as SQLite sorts NULL), parts split by char(1), below any letter."""
-    parts = [f"'{group}'"]
-    for kind, term in order:
-        parts.append(f"printf('%%020d', {term})" if kind == "id" else f"COALESCE({term}, '')")
-    return " || char(1) || ".join(parts)
+    def rows(cell: Cell) -> str:
+        # A relation that picks its records itself ({of}) needs no WHERE.
+        where = "" if "{of}" in RELATIONS[cell.rows] else "WHERE r.deployment_id = f.csv_id"
+        return f"FROM {_from(cell.rows, '= f.csv_id')} {where}"
 
+    def text(expr: str, format: str) -> str:
+        if format == "decimal":  # two places, as Django's Decimal; printf() writes NULL as 0.00
+            return f"CASE WHEN {expr} IS NULL THEN '' ELSE printf('%%.2f', {expr}) END"
+        return _quoted(expr)
 
-def sqlite_statement(deployments, base_url: str) -> tuple[str, list]:
-    """(SQL, params) selecting each deployment as SQLITE_ROW's four values, in the queryset's
-    order."""
-    # The address is made in the inner query (it holds the request's host, a parameter), then
-    # quoted and neutralised like any text cell.
-    before, after = exports.Urls(base_url).record("__slug__").split("__slug__")
-    url = Concat(Value(before), "slug", Value(after), output_field=CharField())
-    inner = deployments.values(**{f"csv_{name}": F(name) for name in OWN}, csv_url=url)
-    inner_sql, inner_params = inner.query.sql_with_params()
-    d = "f.csv_id"
-    location = _table(Location)
-    label, label_params = _legal_label("b")
-    headline, headline_params = _headline_order("c")
-    # Two places, as Django's Decimal; printf() would write NULL as 0.00.
-    amount = "CASE WHEN c.amount IS NULL THEN '' ELSE printf('%%.2f', c.amount) END"
-    point = (
-        f"{location} l WHERE l.deployment_id = {d} AND l.latitude IS NOT NULL ORDER BY l.id LIMIT 1"
-    )
-    citing = " UNION ALL ".join(
-        f"""SELECT t.source_id AS source_id, {_place(group, order)} AS place
-            FROM {_table(model)} t {join.format(organisation=_table(Organisation))}
-            WHERE t.deployment_id = {d} AND t.source_id IS NOT NULL"""
-        for group, (model, order, join) in enumerate(CITING)
-    )
-    head = [
-        d,
-        *(_quoted(f"f.csv_{name}") for name in ("slug", "url", "title", "summary", "status")),
-        _lists(
-            f"""SELECT t.name AS name FROM {_table(Deployment.technologies.through)} x
-                JOIN {_table(Technology)} t ON t.id = x.technology_id
-                WHERE x.deployment_id = {d}""",
-            "name",
-            ("name", ""),
-        ),
-        _lists(
-            f"""SELECT o.name AS name, i.role AS role FROM {_table(Involvement)} i
-                JOIN {_table(Organisation)} o ON o.id = i.organisation_id
-                WHERE i.deployment_id = {d}""",
-            "role, name",
-            ("name", "role = 'operator'"),
-            ("name", "role = 'supplier'"),
-            ("name || ' (' || role || ')'", "role NOT IN ('operator', 'supplier')"),
-        ),
-        _lists(
-            f"""SELECT DISTINCT l.country AS country FROM {location} l
-                WHERE l.deployment_id = {d} AND l.country <> ''""",
-            "country",  # SQLite's own collation is code point order, as Python's sorted()
-            ("country", ""),
-        ),
-        f"COALESCE({_date('f.csv_start_date', 'f.csv_start_precision')}, '')",
-        _quoted("f.csv_start_precision"),
-        f"COALESCE({_date('f.csv_end_date', 'f.csv_end_precision')}, '')",
-        _quoted("f.csv_end_precision"),
-        # The headline cost's four cells; ",,," when there is no cost.
-        f"""COALESCE((SELECT {amount} || ',' || {_quoted("c.currency")} || ','
-                || {_quoted("c.covers")} || ',' || {_quoted("c.qualifier")}
-            FROM {_table(Cost)} c WHERE c.deployment_id = {d}
-            ORDER BY {headline} LIMIT 1), ',,,')""",
-        _lists(
-            f"""SELECT {label} AS label, b.status AS status, b.id AS id
-                FROM {_table(LegalBasis)} b WHERE b.deployment_id = {d}""",
-            "id",
-            ("label", ""),
-            ("status", ""),
-        ),
-    ]
-    tail = [
-        # The precision of the first location with a point, else of the first location.
-        f"""COALESCE((SELECT {_quoted("l.precision")} FROM {location} l
-            WHERE l.deployment_id = {d} ORDER BY l.latitude IS NULL, l.id LIMIT 1), '')""",
-        _lists(
-            f"SELECT l.name AS name, l.id AS id FROM {location} l WHERE l.deployment_id = {d}",
-            "id",
-            ("name", ""),
-        ),
-        # Each source once, where it is first cited.
-        _lists(
-            f"""SELECT {_source_label("s")} AS label, cited.first AS first
-                FROM (SELECT source_id, MIN(place) AS first FROM ({citing})
-                      GROUP BY source_id) AS cited
-                JOIN {_table(Source)} s ON s.id = cited.source_id""",
-            "first",
-            ("label", ""),
-        ),
-        _timestamp("f.csv_updated"),
-    ]
-    comma = " || ',' || "
+    # The line as outputs: runs of text cells joined into one, each float on its own.
+    outputs, pending = [], []
+    for run in _groups(ROW):
+        first = run[0][1]
+        if first.how == "own":
+            # Only text can need quotes; a date or time may be NULL.
+            if first.format == "text":
+                pending.append(_quoted(own(first.value)))
+            elif first.format == "integer":
+                pending.append(_own_value(first, own))
+            else:
+                pending.append(f"COALESCE({_own_value(first, own)}, '')")
+        elif first.how == "joined":
+            # group_concat() follows the order of an ORDER BY subquery (SQLite before 3.44
+            # has no ORDER BY inside it).
+            picked = ", ".join(
+                f"{cell.value} AS v{i}" + (f", {cell.where} AS w{i}" if cell.where else "")
+                for i, cell in run
+            )
+            distinct = "DISTINCT " if first.distinct else ""
+            # DISTINCT: by the value, in SQLite's own collation, which is code point order.
+            order = f"v{run[0][0]}" if first.distinct else first.order
+            joined = " || ',' || ".join(
+                _quoted(
+                    f"group_concat({_escaped(f'v{i}')}, '; ')"
+                    + (f" FILTER (WHERE w{i})" if cell.where else "")
+                )
+                for i, cell in run
+            )
+            pending.append(
+                f"(SELECT {joined} FROM (SELECT {distinct}{picked} {rows(first)} ORDER BY {order}))"
+            )
+        elif first.format == "float":
+            if pending:
+                outputs.append(" || ',' || ".join(pending))
+                pending = []
+            where = f"AND {first.where}" if first.where else ""
+            outputs += [
+                f"COALESCE((SELECT {cell.value} {rows(cell)} {where} "
+                f"ORDER BY {cell.order} LIMIT 1), '')"
+                for _i, cell in run
+            ]
+        else:
+            where = f"AND {first.where}" if first.where else ""
+            values = " || ',' || ".join(text(cell.value, cell.format) for _i, cell in run)
+            nothing = _literal("," * (len(run) - 1))
+            pending.append(
+                f"COALESCE((SELECT {values} {rows(first)} {where} "
+                f"ORDER BY {first.order} LIMIT 1), {nothing})"
+            )
+    if pending:
+        outputs.append(" || ',' || ".join(pending))
     # No ORDER BY out here: the rows come in the inner query's order, as SQLite keeps it for
     # a lone subquery in FROM (it drops it only in a join or under another ORDER BY), and the
     # subqueries then run on each row as it is read instead of all before a sort.
-    sql = f"""
-        SELECT {comma.join(head)} || ',' AS head,
-            COALESCE((SELECT l.latitude FROM {point}), '') AS latitude,
-            COALESCE((SELECT l.longitude FROM {point}), '') AS longitude,
-            ',' || {comma.join(tail)} || char(13, 10) AS tail
-        FROM ({inner_sql}) AS f
-    """
-    # In the order of their placeholders: the cells, then the inner query.
-    return sql, [*headline_params, *label_params, *inner_params]
+    sql = f"SELECT {', '.join(outputs)} FROM ({inner_sql}) AS f"
+    # The outputs' text, then a comma between them: str() of a float is repr().
+    template = ",".join(["%s"] * len(outputs)) + "\r\n"
+    return sql, params, template.__mod__

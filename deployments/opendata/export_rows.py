@@ -9,7 +9,7 @@ each with its line, streamed FETCH_ROWS at a time in memory that does not grow.
 A stored line is written again whenever anything it was written from changes: derived.py
 calls write() when a transaction that changed a record commits. A line found missing, or of
 an older format, is written from the tables for that fetch, so an export always equals the
-definition (exports.csv_lines), only slower, and `manage.py migrate` writes every missing line
+definition (csv_export.CELLS), only slower, and `manage.py migrate` writes every missing line
 (apps.py).
 """
 
@@ -127,8 +127,8 @@ def _joined(chunk: list, missing: list[int], base_url: str) -> bytes:
 
 
 def address_cell(base_url: str) -> tuple[str, str]:
-    """The record's address cell before and after its slug, as csv_row() and csv.writer
-    write it. A slug ([-a-zA-Z0-9_]) never needs quoting; the rest might, in theory."""
+    """The record's address cell before and after its slug, as csv_export.lines() writes it.
+    A slug ([-a-zA-Z0-9_]) never needs quoting; the rest might, in theory."""
     before, after = exports.Urls(base_url).record("__slug__").split("__slug__")
     before = cells.neutralise(before)  # "http…": unchanged, unless the base were relative
     if any(char in before + after for char in ',"\r\n'):

@@ -26,9 +26,6 @@ from deployments.models import (
 from deployments.opendata import dictionary
 from deployments.opendata.cells import (
     cell,
-    csv_writer,
-    join_multi,
-    neutralise,
     timestamp,
 )
 
@@ -162,16 +159,6 @@ def headline(costs: list[dict]) -> dict | None:
     return min(disclosed, key=lambda c: (order.index(c["covers"]), -(c["amount"] or 0), c["id"]))
 
 
-def _placed(locations: list[dict]) -> tuple[dict | None, dict | None]:
-    """(first location with a point, the location whose precision the row names)."""
-    point = next((loc for loc in locations if loc["latitude"] is not None), None)
-    return point, point or (locations[0] if locations else None)
-
-
-def source_label(source: dict) -> str:
-    return source["url"] or f"{source['publisher']}: {source['title']}"
-
-
 def legal_label(basis: dict) -> str:
     name = basis["instrument"] or dict(LegalBasis.Instrument.choices)[basis["instrument_type"]]
     return f"{name}, {basis['provision']}" if basis["provision"] else name
@@ -192,71 +179,8 @@ class Urls:
         return self.base + self.json.replace("__slug__", slug)
 
 
-# CSV export ----------------------------------------------------------------------------------
-
+# The CSV export's columns (its cells: csv_export.CELLS).
 EXPORT_HEADER = [column.name for column in dictionary.EXPORT_COLUMNS]
-
-
-def csv_values(record: dict, urls: Urls) -> dict:
-    """One deployment as {column: text}, before neutralising."""
-    cost = headline(record["costs"]) or {}
-    point, placed = _placed(record["locations"])
-    roles = record["involvements"]
-    return {
-        "id": str(record["id"]),
-        "slug": record["slug"],
-        "url": urls.record(record["slug"]),
-        "title": record["title"],
-        "summary": record["summary"],
-        "status": record["status"],
-        "technologies": join_multi(t["name"] for t in record["technologies"]),
-        "operators": join_multi(r["organisation__name"] for r in roles if r["role"] == "operator"),
-        "suppliers": join_multi(r["organisation__name"] for r in roles if r["role"] == "supplier"),
-        "other_organisations": join_multi(
-            f"{r['organisation__name']} ({r['role']})"
-            for r in roles
-            if r["role"] not in ("operator", "supplier")
-        ),
-        "countries": join_multi(sorted({loc["country"] for loc in record["locations"]} - {""})),
-        "start_date": dates.iso(record["start_date"], record["start_precision"]),
-        "start_precision": record["start_precision"],
-        "end_date": dates.iso(record["end_date"], record["end_precision"]),
-        "end_precision": record["end_precision"],
-        "cost_amount": cell(cost.get("amount")),
-        "cost_currency": cost.get("currency", ""),
-        "cost_covers": cost.get("covers", ""),
-        "cost_qualifier": cost.get("qualifier", ""),
-        "legal_basis": join_multi(legal_label(b) for b in record["legal_bases"]),
-        "legal_status": join_multi(b["status"] for b in record["legal_bases"]),
-        "latitude": cell(point["latitude"]) if point else "",
-        "longitude": cell(point["longitude"]) if point else "",
-        "location_precision": placed["precision"] if placed else "",
-        "locations": join_multi(loc["name"] for loc in record["locations"]),
-        "sources": join_multi(source_label(s) for s in record["sources"]),
-        "last_updated": timestamp(record["updated"]),
-    }
-
-
-def csv_row(record: dict, urls: Urls) -> list[str]:
-    values = csv_values(record, urls)
-    return [
-        values[name] if name in dictionary.NUMERIC_COLUMNS else neutralise(values[name])
-        for name in EXPORT_HEADER
-    ]
-
-
-def csv_lines(deployments, base_url: str) -> Iterator[bytes]:
-    """The CSV export of a filtered queryset, as UTF-8 chunks of one batch each.
-
-    The definition, in Python, of what /deployments.csv holds: the site serves the same bytes
-    from lines written ahead (export_rows.py, csv_export.py), and tests/test_csv_export.py
-    compares the two.
-    """
-    writer = csv_writer()
-    urls = Urls(base_url)
-    yield writer.writerow(EXPORT_HEADER).encode()
-    for records in iter_records(deployments):
-        yield "".join(writer.writerow(csv_row(r, urls)) for r in records).encode()
 
 
 def filename(active: dict, params, extension: str) -> str:

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from deployments.core import derived, search
 from deployments.models import Deployment, ExportRow, Organisation, Source, Technology
-from deployments.opendata import csv_export, export_rows, exports
+from deployments.opendata import csv_export, export_rows
+from deployments.opendata.tests import expected
 from deployments.tests.synthetic import make_records
 
 BASE_URL = "http://testserver/"
@@ -22,7 +23,7 @@ def export() -> bytes:
 
 
 def definition() -> bytes:
-    return b"".join(exports.csv_lines(Deployment.objects.order_by("pk"), BASE_URL))
+    return expected.from_tables(Deployment.objects.order_by("pk"), BASE_URL)
 
 
 def assert_derived_data_is_right():

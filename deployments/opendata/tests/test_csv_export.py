@@ -1,6 +1,7 @@
-"""The CSV export, from stored lines (export_rows.py) or written by one SQL statement
-(csv_export.py), is exactly what exports.csv_row() defines, byte for byte, on SQLite and on
-PostgreSQL, for awkward records and every sort."""
+"""The CSV export, from stored lines (export_rows.py) or written by the statement csv_export.py
+generates from its one definition of a row, says exactly what the JSON list says of each
+record (expected.from_json), byte for byte, on SQLite and on PostgreSQL, for awkward records
+and every sort."""
 
 import datetime as dt
 from decimal import Decimal
@@ -27,6 +28,7 @@ from deployments.models import (
     Technology,
 )
 from deployments.opendata import csv_export, export_rows, exports
+from deployments.opendata.tests import expected
 from deployments.tests.cast import make_cast
 from deployments.tests.synthetic import body, make_records
 
@@ -237,14 +239,14 @@ def awkward_records():
 
 
 def reference(query: str) -> bytes:
-    return b"".join(exports.csv_lines(filters.filtered(QueryDict(query)).qs, BASE_URL))
+    return expected.from_json(filters.filtered(QueryDict(query)).qs, BASE_URL)
 
 
 def fast(query: str) -> bytes:
     return b"".join(export_rows.csv_chunks(filters.filtered(QueryDict(query)).qs, BASE_URL))
 
 
-def test_it_writes_the_same_bytes_as_the_python_definition():
+def test_it_says_what_the_json_says_of_every_record_in_the_lists_order():
     awkward_records()  # once: it is slow to build, and every query reads the same records
     # Every line stored on commit, but one that goes missing (as after rows were inserted by
     # hand): the export writes that one from the tables.
@@ -254,9 +256,9 @@ def test_it_writes_the_same_bytes_as_the_python_definition():
     assert list(unstored) == ["awkward-2"]
     differ = []
     for query in QUERIES:
-        expected = reference(query)
-        assert expected.count(b"\r\n") > 1 or query == 'q="', query
-        if fast(query) != expected:
+        wanted = reference(query)
+        assert wanted.count(b"\r\n") > 1 or query == 'q="', query
+        if fast(query) != wanted:
             differ.append(query)
     assert differ == []
 
@@ -275,20 +277,19 @@ def test_lines_not_stored_are_written_from_the_tables_on_either_database():
 
 def test_it_writes_every_awkward_value_and_the_whole_register(client):
     awkward_records()
-    expected = reference("")
-    assert expected.count(b"/deployments/awkward-") == len(AWKWARD)
+    wanted = reference("")
+    assert wanted.count(b"/deployments/awkward-") == len(AWKWARD)
     for text in ('""quotes""', "Lone\rCR", "'=SUM(A1)", "Semi\\; colon \\\\ back\\\\slash\\;"):
-        assert text.encode() in expected
+        assert text.encode() in wanted
     response = client.get("/deployments.csv")
-    assert body(response) == expected
+    assert body(response) == wanted
 
 
 @pytest.mark.parametrize("base", ["http://x.test/", 'http://x.test/a,b"c/', "http://x.test/\r\n/"])
 def test_the_address_cell_is_written_for_whatever_address_was_asked(base):
     make_records(3)
     query = filters.filtered(QueryDict("")).qs
-    expected = b"".join(exports.csv_lines(query, base))
-    assert b"".join(export_rows.csv_chunks(query, base)) == expected
+    assert b"".join(export_rows.csv_chunks(query, base)) == expected.from_json(query, base)
 
 
 def test_it_sends_the_header_before_running_the_query():

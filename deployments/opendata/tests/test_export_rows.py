@@ -1,7 +1,7 @@
 """Stored CSV lines (export_rows.py) follow every edit. An edit through the app is in the next
 export, stored again when it commits (derived.py); a line missing is written by the export
 from the tables, and a plain UPDATE by hand is put right by `manage.py refresh_derived`. Each
-export is compared with the definition, exports.csv_lines."""
+export is compared with the lines written from the tables now (expected.from_tables)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -24,7 +24,8 @@ from deployments.models import (
     Source,
     Technology,
 )
-from deployments.opendata import export_rows, exports
+from deployments.opendata import export_rows
+from deployments.opendata.tests import expected
 from deployments.tests.synthetic import make_records
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def export() -> bytes:
 
 
 def definition() -> bytes:
-    return b"".join(exports.csv_lines(Deployment.objects.order_by("pk"), BASE_URL))
+    return expected.from_tables(Deployment.objects.order_by("pk"), BASE_URL)
 
 
 def unstored() -> set[str]:
