@@ -75,7 +75,8 @@ def _own(field: str, format: str = "text") -> Cell:
 
 
 def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    # "%%": the statement always has parameters, so both backends read "%" as a placeholder.
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 def _case(expr: str, pairs, default: str = "NULL") -> str:
@@ -220,6 +221,12 @@ if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "flo
     dictionary.NUMERIC_COLUMNS
 ):
     raise ValueError("CELLS' numbers are not the dictionary's numeric columns")
+# The formats each kind of cell is written in by both generators ("integer": never NULL).
+FORMATS = {"own": {"text", "integer", "timestamp", "date"}, "joined": {"text"}}
+FORMATS["first"] = {"text", "decimal", "float"}
+for _column, _cell in CELLS.items():
+    if _cell.format.split(":")[0] not in FORMATS[_cell.how]:
+        raise ValueError(f"CELLS[{_column!r}]: a {_cell.how} cell cannot be {_cell.format}")
 
 
 def lines(deployments, base_url: str) -> Iterator[str]:
@@ -300,14 +307,15 @@ def _own_value(cell: Cell, own) -> str:
 
 def _groups(row: list[Cell]):
     """The row's cells in runs that one query writes: neighbouring cells from the same rows,
-    the same kind and, for `first`, the same order and condition."""
+    the same kind and, for `first`, the same order, condition and whether they are floats
+    (which SQLite returns apart). An own or distinct cell is a run of its own."""
 
     def key(cell: Cell):
-        if cell.how == "own":
-            return ("own", id(cell))
+        if cell.how == "own" or cell.distinct:
+            return ("alone", id(cell))
         if cell.how == "first":
-            return ("first", cell.rows, cell.order, cell.where)
-        return ("joined", cell.rows, cell.order, cell.distinct)
+            return ("first", cell.rows, cell.order, cell.where, cell.format == "float")
+        return ("joined", cell.rows, cell.order)
 
     for _key, run in groupby(enumerate(row), key=lambda item: key(item[1])):
         yield list(run)
@@ -336,9 +344,6 @@ def _postgresql(deployments, base_url: str):
         if cell.how == "joined":
             only = f" FILTER (WHERE {cell.where})" if cell.where else ""
             value = _escaped(cell.value)
-            if cell.distinct:  # DISTINCT sorts by the value itself, here by code point
-                value = f'{value} COLLATE "C"'
-                return _neutralised(f"string_agg(DISTINCT {value}, '; ' ORDER BY {value}){only}")
             return _neutralised(f"string_agg({value}, '; ' ORDER BY {cell.order}){only}")
         if cell.format == "decimal":  # numeric(16, 2): always two places, as f"{Decimal:f}"
             return f"{cell.value}::text"
@@ -366,7 +371,14 @@ def _postgresql(deployments, base_url: str):
         relation = _from(first.rows, "IN (SELECT csv_id FROM picked)")
         rows = f"picked JOIN {relation} ON r.deployment_id = picked.csv_id"
         values = ", ".join(f"{related(cell)} AS c{i}" for i, cell in run)
-        if first.how == "joined":
+        if first.distinct:  # each value once, sorted by code point as Python's sorted()
+            where = f"WHERE {first.where}" if first.where else ""
+            joined = f"""string_agg({_escaped("r.value")}, '; ' ORDER BY r.value COLLATE "C")"""
+            sql = f"""SELECT r.deployment_id, {_neutralised(joined)} AS c{run[0][0]}
+                FROM (SELECT DISTINCT r.deployment_id, {first.value} AS value
+                      FROM {rows} {where}) AS r
+                GROUP BY r.deployment_id"""
+        elif first.how == "joined":
             sql = f"SELECT r.deployment_id, {values} FROM {rows} GROUP BY r.deployment_id"
         else:
             where = f"WHERE {first.where}" if first.where else ""
@@ -413,9 +425,7 @@ def _sqlite(deployments, base_url: str):
         return f"f.csv_{field}"
 
     def rows(cell: Cell) -> str:
-        # A relation that picks its records itself ({of}) needs no WHERE.
-        where = "" if "{of}" in RELATIONS[cell.rows] else "WHERE r.deployment_id = f.csv_id"
-        return f"FROM {_from(cell.rows, '= f.csv_id')} {where}"
+        return f"FROM {_from(cell.rows, '= f.csv_id')} WHERE r.deployment_id = f.csv_id"
 
     def text(expr: str, format: str) -> str:
         if format == "decimal":  # two places, as Django's Decimal; printf() writes NULL as 0.00

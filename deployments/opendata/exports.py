@@ -1,4 +1,5 @@
-"""Writers for the filtered register: CSV, GeoJSON and JSON (register.zip: register_zip.py).
+"""The JSON list's records, and the batching the JSON and GeoJSON exports share (the CSV:
+csv_export.py and export_rows.py; register.zip: register_zip.py).
 
 Plain functions over plain rows: values() queries, never a model instance per record, so a
 whole export runs in a fixed number of queries per batch of BATCH_SIZE records and in memory
@@ -72,7 +73,7 @@ RECORD_FIELDS = (
 
 
 def fetch_records(ids: list[int]) -> list[dict]:
-    """What one CSV/JSON row needs for each of these deployments, in the order of `ids`.
+    """What one JSON item needs for each of these deployments, in the order of `ids`.
 
     Ten queries whatever the number of ids: the deployments, then each relation for all of them.
     """
@@ -142,12 +143,6 @@ def fetch_records(ids: list[int]) -> list[dict]:
 def _rows(records: dict, key: str) -> Iterator[dict]:
     for record in records.values():
         yield from record[key]
-
-
-def iter_records(deployments) -> Iterator[list[dict]]:
-    """The records of a filtered queryset, batch by batch, in its order."""
-    for ids in batched(ordered_ids(deployments)):
-        yield fetch_records(ids)
 
 
 def headline(costs: list[dict]) -> dict | None:

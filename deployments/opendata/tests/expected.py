@@ -24,8 +24,8 @@ def from_json(deployments, base_url: str) -> bytes:
     writer = cells.csv_writer()
     rows = [
         writer.writerow(_row(exports.json_item(record, urls)))
-        for records in exports.iter_records(deployments)
-        for record in records
+        for ids in exports.batched(exports.ordered_ids(deployments))
+        for record in exports.fetch_records(ids)
     ]
     return _header() + "".join(rows).encode()
 

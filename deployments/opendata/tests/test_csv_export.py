@@ -231,11 +231,38 @@ def awkward_records():
                 date=date,
                 date_precision=Precision.YEAR if date else Precision.UNKNOWN,
             )
+    ordering_record(organisations)
     # Dates written straight into the table, as an import or a bulk load could leave them:
     # a month-precise date that is not the 1st must still be written to the month.
     Deployment.objects.filter(slug="awkward-2").update(start_date=dt.date(2020, 2, 17))
     derived.changed(Deployment.objects.filter(slug="awkward-2"))  # a plain UPDATE must say so
     return cast
+
+
+def ordering_record(organisations):
+    """A record whose orders each decide something, entered against them: two citations of
+    different sources, two partners in one role entered out of name order, each citing its own
+    source, and two disclosed budgets, the larger entered second."""
+    record = Deployment.objects.create(
+        title="Synthetic ordering", slug="synthetic-ordering", publication="published"
+    )
+    cited = [Source.objects.create(title=f"Order source {i}", publisher="P") for i in range(4)]
+    for source in (cited[1], cited[0]):
+        Citation.objects.create(deployment=record, source=source)
+    zed, alpha = (o for o in organisations if o.name in ("Zed Ltd", "Alpha Ltd"))
+    for organisation, source in ((zed, cited[2]), (alpha, cited[3])):
+        Involvement.objects.create(
+            deployment=record, organisation=organisation, role="partner", source=source
+        )
+    for amount in (Decimal("100.00"), Decimal("200.00")):
+        Cost.objects.create(
+            deployment=record,
+            source=cited[1],
+            amount=amount,
+            qualifier="exact",
+            covers="budget",
+            currency="GBP",
+        )
 
 
 def reference(query: str) -> bytes:
