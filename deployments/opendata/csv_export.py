@@ -36,6 +36,7 @@ from django.db import connection
 from django.db.models import CharField, F, Value, Window
 from django.db.models.functions import Concat, RowNumber
 
+from deployments.core import search
 from deployments.models import (
     Citation,
     Cost,
@@ -103,6 +104,12 @@ CITING = [
     (LegalBasis, [("id", "t.id")], ""),
     (ImpactAssessment, [("date", 't."date"'), ("id", "t.id")], ""),
 ]
+# The same relations as the search document's (search.CITING), which lists them without an
+# order: a relation that cites a source must be in both.
+if {model for model, _order, _join in CITING} != {
+    Deployment._meta.get_field(name).related_model for name in search.CITING
+}:
+    raise ValueError("csv_export.CITING and search.CITING name different relations")
 
 
 def _cited() -> str:
