@@ -52,18 +52,25 @@ class Pending:
     groups: list = field(default_factory=list)
     # Something public changed whatever the records say (a published record was deleted).
     touch: bool = False
+    # Querysets of deployments of which only the names of shared entries changed (a renamed
+    # organisation or technology): only that run of their CSV lines is written again. Their
+    # search documents name organisations by id (search.py), so they stay as they are.
+    named: list = field(default_factory=list)
     # Deployments whose derived values did not change, but something public about them did
     # (an organisation's website): the token moves if any of them is public.
     seen: list = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.ids or self.groups or self.touch or self.seen)
+        return bool(self.ids or self.groups or self.named or self.touch or self.seen)
 
 
-def changed(deployments: Iterable[int] | None = None, *, derived: bool = True, touch=False):
+def changed(
+    deployments: Iterable[int] | None = None, *, derived: bool = True, names=False, touch=False
+):
     """Record that these deployments (ids, or a queryset of deployments) changed; refresh
     what is derived from them when the current transaction commits (at once outside one).
 
+    names=True (a queryset): only the name of a technology or organisation they show changed.
     derived=False: nothing derived from them changed, only something their public pages show;
     the freshness token moves if any of them was ever published. touch=True: move it anyway.
     """
@@ -73,7 +80,8 @@ def changed(deployments: Iterable[int] | None = None, *, derived: bool = True, t
         pending = connection.register_pending = Pending()
     if deployments is not None:
         if hasattr(deployments, "query"):
-            (pending.groups if derived else pending.seen).append(deployments)
+            kind = pending.seen if not derived else pending.named if names else pending.groups
+            kind.append(deployments)
         elif derived:
             pending.ids.update(deployments)
         else:
@@ -110,18 +118,22 @@ def refresh(pending: Pending) -> None:
             search.write_documents(deployments)
             export_rows.write(deployments)
             public = public or _any_public(deployments)
-        for group in pending.seen:
+        for group in pending.named:
+            export_rows.write_names(group.order_by().values("pk"))
+        for group in [*pending.named, *pending.seen]:
             public = public or _any_public(group.order_by().values("pk"))
         if public:
             freshness.touch()
 
 
 def refresh_all(missing_only: bool = False) -> int:
-    """Write every deployment's derived values again (missing_only: only CSV lines that are
-    missing or of an older format, which is what `migrate` needs); return how many records."""
+    """Write every deployment's derived values again (missing_only: only search documents
+    never written, and CSV lines missing or of an older format, which is what `migrate`
+    needs); return how many lines were written."""
     with transaction.atomic():
         _lock()
         if missing_only:
+            search.write_documents(Deployment.objects.filter(search_refs=None).values("pk"))
             return export_rows.fill()
         search.write_documents(Deployment.objects.values("pk"))
         written = export_rows.write_all()

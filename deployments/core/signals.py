@@ -29,6 +29,9 @@ SHARED_FIELDS = {
     Technology: ("name",),
     Source: ("url", "title", "publisher"),
 }
+# Shared records a deployment shows only by name: in a run of its CSV line
+# (csv_export.NAMES), and in its search document by id (search.py).
+NAMED = (Organisation, Technology)
 # The relations through which a deployment names a source.
 SOURCE_RELATIONS = ("citations", "costs", "events", "involvements", "legal_bases", "assessments")
 
@@ -78,7 +81,13 @@ def shared_saving(sender, instance, raw=False, **kwargs):
 
 def shared_saved(sender, instance, created, raw=False, **kwargs):
     if not raw and not created:
-        derived.changed(users(instance), derived=getattr(instance, "_derived_changed", True))
+        derived.changed(
+            users(instance),
+            derived=getattr(instance, "_derived_changed", True),
+            # Their names are all these give a record, except a source's texts, which its
+            # search document holds.
+            names=sender in NAMED,
+        )
 
 
 def shared_deleting(sender, instance, **kwargs):

@@ -34,7 +34,7 @@ LISTING_PREFETCH = (
 
 
 # Never shown, and the biggest columns of a row: the search document and its tsvector.
-UNSHOWN = ("search_text", "search_vector")
+UNSHOWN = ("search_text", "search_refs", "search_vector")
 
 
 def for_listing(queryset):

@@ -83,9 +83,13 @@ class Deployment(ImpreciseDateMixin, models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Texts of the record, its organisations and sources in one column (search.py keeps it).
     search_text = models.TextField(blank=True, default="", editable=False)
-    # PostgreSQL only: title (weight A) and search_text (B) as a tsvector, written by a trigger
-    # (migration 0004) so every insert, bulk or not, keeps it in step; GIN-indexed for search.
-    # The column exists but stays empty on SQLite, which searches search_text instead.
+    # The organisations it names, by id ("o:12 o:40"): written with search_text (search.py).
+    # NULL until first written, which `migrate` does (apps.py); "" names none.
+    search_refs = models.TextField(null=True, editable=False)  # noqa: DJ001 (NULL: not written)
+    # PostgreSQL only: title (weight A), search_text (B) and search_refs as a tsvector, written
+    # by a trigger (migration 0008) so every insert, bulk or not, keeps it in step;
+    # GIN-indexed for search. The column exists but stays empty on SQLite, which searches
+    # search_text and the organisations' names instead.
     search_vector = SearchVectorField(null=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -97,7 +101,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
 
     objects = DeploymentQuerySet.as_manager()
     history = HistoricalRecords(
-        m2m_fields=[technologies], excluded_fields=["search_text", "search_vector"]
+        m2m_fields=[technologies], excluded_fields=["search_text", "search_refs", "search_vector"]
     )
     imprecise_dates = (
         ("start_date", "start_precision", "start date"),

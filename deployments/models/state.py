@@ -33,7 +33,8 @@ class ExportRow(models.Model):
 
     The line is split around its address cell, which depends on the host asked: `head` is
     "id,slug," and `tail` everything after the address, ending in CRLF. derived.py writes it
-    again whenever a transaction that changed anything it was written from commits; a row
+    again (or only its names, names_at on) whenever a transaction that changed anything it
+    was written from commits; a row
     missing or of an older format is written from the tables by the export itself.
     """
 
@@ -51,6 +52,10 @@ class ExportRow(models.Model):
     format = models.CharField(max_length=32)
     head = models.TextField()
     tail = models.TextField()
+    # Where in the tail the cells that show shared entries' names stand (their characters
+    # from names_at, comma first): a rename rewrites only those (export_rows.write_names).
+    names_at = models.PositiveIntegerField(default=0)
+    names_length = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return self.head

@@ -222,6 +222,11 @@ CELLS = {
     "last_updated": _own("updated", "timestamp"),
 }
 ROW = [CELLS[column] for column in exports.EXPORT_HEADER]
+# The cells that show shared entries' names (technologies, organisations): neighbours, so a
+# rename rewrites only this run of each line it reaches (export_rows.write_names).
+NAMES = [column for column, cell in CELLS.items() if cell.rows in ("technologies", "involvements")]
+if NAMES != exports.EXPORT_HEADER[exports.EXPORT_HEADER.index(NAMES[0]) :][: len(NAMES)]:
+    raise ValueError(f"CELLS' names are not neighbours: {NAMES}")
 if list(CELLS) != exports.EXPORT_HEADER:  # one column list: the dictionary's
     raise ValueError(f"CELLS does not follow dictionary.EXPORT_COLUMNS: {list(CELLS)}")
 if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "float")} != set(
@@ -236,12 +241,14 @@ for _column, _cell in CELLS.items():
         raise ValueError(f"CELLS[{_column!r}]: a {_cell.how} cell cannot be {_cell.format}")
 
 
-def lines(deployments, base_url: str) -> Iterator[str]:
+def lines(deployments, base_url: str, columns: list[str] | None = None) -> Iterator[str]:
     """Each deployment's CSV line, ending in CRLF, in the queryset's order: one statement,
-    read FETCH_ROWS at a time through a server-side cursor, so memory stays flat."""
+    read FETCH_ROWS at a time through a server-side cursor, so memory stays flat. `columns`:
+    only these cells, in this order (every column by default)."""
     postgresql = connection.vendor == "postgresql"
+    row = ROW if columns is None else [CELLS[column] for column in columns]
     try:
-        sql, params, write = (_postgresql if postgresql else _sqlite)(deployments, base_url)
+        sql, params, write = (_postgresql if postgresql else _sqlite)(deployments, base_url, row)
     except EmptyResultSet:  # a filter that can match nothing (queryset.none()): no query
         return
     with connection.chunked_cursor() as cursor:
@@ -337,7 +344,7 @@ def _address(base_url: str):
 # PostgreSQL -----------------------------------------------------------------------------------
 
 
-def _postgresql(deployments, base_url: str):
+def _postgresql(deployments, base_url: str, row: list[Cell]):
     """(SQL, params, write a fetched row) selecting the cells of each deployment, in the
     queryset's order; csv.writer quotes them."""
 
@@ -368,7 +375,7 @@ def _postgresql(deployments, base_url: str):
         return "picked.csv_url" if field == "url" else f"d.{field}"
 
     columns, joins = [], []
-    for number_, run in enumerate(_groups(ROW)):
+    for number_, run in enumerate(_groups(row)):
         first = run[0][1]
         if first.how == "own":
             columns.append(_own_value(first, own))
@@ -417,12 +424,14 @@ def _quoted(expr: str) -> str:
     return f"CASE WHEN {needs_quotes} THEN {quoted} ELSE {cell} END"
 
 
-def _sqlite(deployments, base_url: str):
+def _sqlite(deployments, base_url: str, row: list[Cell]):
     """(SQL, params, write a fetched row): each deployment's line in the queryset's order, as
     text already quoted and joined, with each float between as a number."""
-    own_fields = {cell.value for cell in ROW if cell.how == "own" and cell.value != "url"} | {
-        cell.format.removeprefix("date:") for cell in ROW if cell.format.startswith("date:")
-    }
+    own_fields = (
+        {cell.value for cell in row if cell.how == "own" and cell.value != "url"}
+        | {cell.format.removeprefix("date:") for cell in row if cell.format.startswith("date:")}
+        | {"id"}
+    )  # what the related rows are found by
     inner = deployments.values(
         **{f"csv_{name}": F(name) for name in sorted(own_fields)}, csv_url=_address(base_url)
     )
@@ -441,7 +450,7 @@ def _sqlite(deployments, base_url: str):
 
     # The line as outputs: runs of text cells joined into one, each float on its own.
     outputs, pending = [], []
-    for run in _groups(ROW):
+    for run in _groups(row):
         first = run[0][1]
         if first.how == "own":
             # Only text can need quotes; a date or time may be NULL.

@@ -7,7 +7,9 @@ after every edit, and an export is one query: the filtered deployments in the li
 each with its line, streamed FETCH_ROWS at a time in memory that does not grow.
 
 A stored line is written again whenever anything it was written from changes: derived.py
-calls write() when a transaction that changed a record commits. A line found missing, or of
+calls write() when a transaction that changed a record commits, and write_names() when only
+the name of a technology or organisation it shows changed (a rename that reaches 100,000
+lines rewrites only that run of cells in each). A line found missing, or of
 an older format, is written from the tables for that fetch, so an export always equals the
 definition (csv_export.CELLS), only slower, and `manage.py migrate` writes every missing line
 (apps.py).
@@ -16,6 +18,7 @@ definition (csv_export.CELLS), only slower, and `manage.py migrate` writes every
 import csv
 import io
 import pickle
+import re
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -28,13 +31,22 @@ from django.db.models.functions import Cast
 from deployments.models import Deployment, ExportRow
 from deployments.opendata import cells, csv_export, exports
 
-# Changes with the header, and with exports.FORMAT_VERSION, which a change to how any cell
-# is written must bump: lines of another format are treated as missing.
-FORMAT = f"{exports.FORMAT_VERSION}-{zlib.crc32(','.join(exports.EXPORT_HEADER).encode()):08x}"
+# How a line is kept (its parts): bumped when ExportRow's fields change meaning.
+STORAGE_VERSION = "2"
+# Changes with the header, with STORAGE_VERSION, and with exports.FORMAT_VERSION, which a
+# change to how any cell is written must bump: lines of another format are treated as missing.
+FORMAT = (
+    f"{exports.FORMAT_VERSION}.{STORAGE_VERSION}"
+    f"-{zlib.crc32(','.join(exports.EXPORT_HEADER).encode()):08x}"
+)
 
 # Lines per fetch and per chunk sent: a few hundred KB. Also the most ids a fetch can have
 # missing, which go to the database as parameters: under SQLite's oldest limit of 999.
 FETCH_ROWS = 500
+
+# Runs of names copied at once by write_names(): a few MB, and few statements for a rename
+# that reaches 100,000 lines.
+NAMES_BATCH = 50_000
 
 # Fetches held back in memory before they go to a temporary file: a few MB.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -151,6 +163,45 @@ def _id(line: str) -> int:
 # Writing ---------------------------------------------------------------------------------------
 
 
+def write_names(deployments) -> int:
+    """Write again only the run of cells that show shared entries' names (csv_export.NAMES) in
+    the stored lines of these deployments (a subquery of ids of any size): what a rename of a
+    technology or an organisation changes. Two statements and one copy, however many lines:
+    the run's cells read from the tables, then spliced into each line where it differs.
+    Returns how many lines changed. In the caller's transaction (derived.refresh)."""
+    quote = connection.ops.quote_name
+    table = quote(ExportRow._meta.db_table)
+    # No condition on the stored lines here: the planner, counting on few, would then loop.
+    picked = Deployment.objects.filter(pk__in=deployments)
+    _whole_result_plan()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE export_names (id bigint PRIMARY KEY, run text)")
+        try:
+            runs = csv_export.lines(picked.order_by("pk"), STORED_BASE, ["id", *csv_export.NAMES])
+            for batch in exports.batched(map(_run, runs), NAMES_BATCH):
+                _copy(cursor, "export_names", ("id", "run"), batch)
+            # The run's place in each line was stored with it (_parts): splice the new one in.
+            cursor.execute(
+                f"""UPDATE {table} SET
+                    tail = substr(tail, 1, names_at) || n.run
+                        || substr(tail, names_at + names_length + 1),
+                    names_length = length(n.run)
+                FROM export_names n
+                WHERE {table}.deployment_id = n.id AND {table}.format = %s
+                    AND substr(tail, names_at + 1, names_length) <> n.run""",  # noqa: S608
+                [FORMAT],
+            )
+            return cursor.rowcount
+        finally:
+            cursor.execute("DROP TABLE export_names")
+
+
+def _run(line: str) -> tuple[int, str]:
+    # "id,names...\r\n" -> (id, ",names..."), the run as it stands in a tail.
+    comma = line.index(",")
+    return int(line[:comma]), line[comma:-2]
+
+
 def write(deployments) -> int:
     """Write the lines of these deployments again: a list of at most FETCH_ROWS ids (a deleted
     deployment's id removes its line), or a subquery of deployment ids of any size. Returns
@@ -184,11 +235,7 @@ def _store(deployments) -> int:
     """
     urls = exports.Urls(STORED_BASE)
     written = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # A cursor's plan is by default for its first rows (cursor_tuple_fraction):
-            # this one reads every row, so ask for the plan that finishes first.
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+    _whole_result_plan()
     batch = []
     for line in csv_export.lines(deployments.order_by("pk"), STORED_BASE):
         batch.append(_parts(line, urls))
@@ -198,28 +245,54 @@ def _store(deployments) -> int:
     return written + _insert(batch)
 
 
-def _parts(line: str, urls: exports.Urls) -> tuple[int, str, str, str]:
-    """(id, format, head, tail): the line without its address cell (the third)."""
+# One cell after its comma, as csv.writer writes it: quoted, or holding no comma, quote or
+# line break. The tail starts with the comma after the address (the third column).
+_CELL = r',(?:"(?:[^"]|"")*"|[^,"\r\n]*)'
+_BEFORE_NAMES = re.compile(f"(?:{_CELL}){{{exports.EXPORT_HEADER.index(csv_export.NAMES[0]) - 3}}}")
+_NAMES = re.compile(f"(?:{_CELL}){{{len(csv_export.NAMES)}}}")
+
+
+def _parts(line: str, urls: exports.Urls) -> tuple[int, str, str, str, int, int]:
+    """(id, format, head, tail, names_at, names_length): the line without its address cell
+    (the third), and where in the tail the run of csv_export.NAMES stands."""
     first = line.index(",")
     start = line.index(",", first + 1) + 1  # the id and the slug never hold a comma
     address = urls.record(cells.unneutralise(line[first + 1 : start - 1]))
     if not line.startswith(address, start):
         raise ValueError(f"The CSV's third column is not the record's address: {line[:80]!r}")
-    return int(line[:first]), FORMAT, line[:start], line[start + len(address) :]
+    tail = line[start + len(address) :]
+    names_at = _BEFORE_NAMES.match(tail).end()
+    names_length = _NAMES.match(tail, names_at).end() - names_at
+    return int(line[:first]), FORMAT, line[:start], tail, names_at, names_length
+
+
+def _whole_result_plan() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A cursor's plan is by default for its first rows (cursor_tuple_fraction): the
+            # writers read every row, so ask for the plan that finishes first. Their sorts and
+            # hashes of 100,000 records fit in 64 MB, not in the default 4 MB (they spilled to
+            # disk, taking half again as long); for this transaction only.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def _insert(rows: list[tuple]) -> int:
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    table = quote(ExportRow._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in ExportRow._meta.concrete_fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(rows[0]))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+    if rows:
+        with connection.cursor() as cursor:
+            columns = [f.column for f in ExportRow._meta.concrete_fields]
+            _copy(cursor, ExportRow._meta.db_table, columns, rows)
     return len(rows)
+
+
+def _copy(cursor, table: str, columns, rows: list[tuple]) -> None:
+    """Insert these rows: PostgreSQL's COPY, or one prepared INSERT on SQLite."""
+    quote = connection.ops.quote_name
+    table, names = quote(table), ", ".join(quote(column) for column in columns)
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608

@@ -29,7 +29,10 @@ def definition() -> bytes:
 def assert_derived_data_is_right():
     assert export() == definition()
     assert not Deployment.objects.exclude(export_row__format=export_rows.FORMAT).exists()
-    stored = dict(Deployment.objects.values_list("pk", "search_text"))
+    stored = {
+        pk: (text, refs)
+        for pk, text, refs in Deployment.objects.values_list("pk", "search_text", "search_refs")
+    }
     assert stored == search.documents(list(stored))
 
 

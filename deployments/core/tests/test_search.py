@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from deployments.core import search
 from deployments.core.dates import Precision
@@ -14,10 +15,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def document(deployment) -> list[str]:
-    return search.documents([deployment.pk])[deployment.pk].split("\n")
+    return search.documents([deployment.pk])[deployment.pk][0].split("\n")
 
 
-def test_it_holds_the_records_texts_its_organisations_and_each_cited_source_once():
+def refs(deployment) -> str:
+    return search.documents([deployment.pk])[deployment.pk][1]
+
+
+def test_it_holds_the_records_texts_each_cited_source_once_and_its_organisations_ids():
     with transaction.atomic():
         cast = make_cast()
         second = Source.objects.create(title="Synthetic second report", publisher="")
@@ -34,24 +39,28 @@ def test_it_holds_the_records_texts_its_organisations_and_each_cited_source_once
         Involvement.objects.create(
             deployment=cast.camera, organisation=commissioner, role="commissioner"
         )
-    # Own texts, then names by role (commissioner before operator), then sources by id, each once
-    # although the first is cited by the citation, the cost and the legal basis.
+        Involvement.objects.create(deployment=cast.camera, organisation=commissioner, role="funder")
+    # Own texts, then sources by id, each once although the first is cited by the citation,
+    # the cost and the legal basis. Organisations by id, each once, in text order.
     assert document(cast.camera) == [
         "Hidden cameras along synthetic routes.",
-        "Synthetic Commissioner",
-        "Synthetic Police",
         "Synthetic source",
         "Synthetic Gazette",
         "Synthetic second report",
     ]
-    assert "Synthetic Police" not in document(cast.scanner)
-    assert document(cast.scanner)[:2] == ["Synthetic summary of scanner.", "Synthetic Devices Ltd"]
+    police = Organisation.objects.get(slug="police")
+    assert refs(cast.camera) == " ".join(sorted([f"o:{police.pk}", f"o:{commissioner.pk}"]))
+    assert document(cast.scanner)[:1] == ["Synthetic summary of scanner."]
+    assert f"o:{police.pk}" not in refs(cast.scanner).split()
 
 
 def test_what_is_stored_is_the_document_and_is_found():
     with transaction.atomic():
         cast = make_cast()
-    stored = dict(Deployment.objects.values_list("pk", "search_text"))
+    stored = {
+        pk: (text, refs)
+        for pk, text, refs in Deployment.objects.values_list("pk", "search_text", "search_refs")
+    }
     assert stored == search.documents(list(stored))
     with transaction.atomic():  # a rename reaches every record that names the organisation
         police = Organisation.objects.get(slug="police")
@@ -63,4 +72,55 @@ def test_what_is_stored_is_the_document_and_is_found():
 
 def test_a_record_with_no_text_has_an_empty_document():
     record = Deployment.objects.create(title="Synthetic bare", slug="bare", summary="")
-    assert search.documents([record.pk]) == {record.pk: ""}
+    assert search.documents([record.pk]) == {record.pk: ("", "")}
+
+
+def found(text: str) -> list[str]:
+    return sorted(d.slug for d in search.search(Deployment.objects.published(), text))
+
+
+def test_a_renamed_organisation_is_found_by_its_new_name_in_every_record_at_once():
+    with transaction.atomic():
+        cast = make_cast()
+    before = dict(Deployment.objects.values_list("pk", "search_text"))
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        police = Organisation.objects.get(slug="police")
+        police.name = "Synthetic Constabulary"
+        police.save()
+    # Its records' documents name it by id: none was written again.
+    assert not [q["sql"] for q in captured if "SET search_text" in q["sql"]]
+    assert dict(Deployment.objects.values_list("pk", "search_text")) == before
+    assert found("Constabulary") == [cast.camera.slug]
+    assert found("police") == []
+    # A term of its name and a term of the record's own text, together, as a reader would.
+    assert found("constabulary hidden") == [cast.camera.slug]
+    assert found('"synthetic constabulary" hidden') == [cast.camera.slug]
+    assert found("constabulary scanner") == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's search reads every word as required"
+)
+def test_or_and_minus_reach_an_organisations_name_on_postgresql():
+    with transaction.atomic():
+        cast = make_cast()
+        police = Organisation.objects.get(slug="police")
+        police.name = "Synthetic Constabulary"
+        police.save()
+    assert found("constabulary or scanner") == sorted([cast.camera.slug, cast.scanner.slug])
+    assert cast.camera.slug not in found("synthetic -constabulary")
+    assert cast.scanner.slug in found("synthetic -constabulary")
+
+
+@pytest.mark.parametrize(
+    "text, clauses",
+    [
+        ("a b", [[(False, "a")], [(False, "b")]]),
+        ("a or b c", [[(False, "a"), (False, "b")], [(False, "c")]]),
+        ('-a "b c" or d', [[(True, "a")], [(False, '"b c"'), (False, "d")]]),
+        ('or a "open', [[(False, "or")], [(False, "a")], [(False, '"open')]]),
+        ("a or or b", [[(False, "a"), (False, "or")], [(False, "b")]]),
+    ],
+)
+def test_a_query_is_read_as_websearch_reads_it(text, clauses):
+    assert search.terms(text) == clauses

@@ -124,7 +124,10 @@ def test_it_writes_every_kind_of_uncertain_fact():
 def test_its_search_text_is_the_search_document():
     _generate(60)
 
-    stored = dict(Deployment.objects.values_list("pk", "search_text"))
+    stored = {
+        pk: (text, refs)
+        for pk, text, refs in Deployment.objects.values_list("pk", "search_text", "search_refs")
+    }
     documents = search.documents(list(stored))
     for pk, text in stored.items():
         assert text, pk  # written (plain inserts send no signals)

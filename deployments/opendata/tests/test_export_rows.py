@@ -89,6 +89,19 @@ def rename_organisation():
     organisation.save()
 
 
+def rename_organisation_to_quoted_text_and_back_shorter():
+    # Quotes, a comma, a semicolon and letters beyond ASCII: the run spliced into each line
+    # changes length in characters and in bytes, and a second splice must find it again.
+    organisation = Organisation.objects.get(slug="synthetic-police-force")
+    organisation.name = 'Synthetic "Polícia", Força; Ré'
+    organisation.save()
+    technology = Technology.objects.get(slug="synthetic-cameras")
+    technology.name = "Synthetic «cámaras», \\ lenses"
+    technology.save()
+    organisation.name = "Synthetic P"
+    organisation.save()
+
+
 def edit_source():
     source = Source.objects.get(url="https://example.org/synthetic-report")
     source.url = "https://example.org/synthetic-report-moved"
@@ -155,6 +168,7 @@ APP_EDITS = [
     edit_cost,
     add_partner,
     rename_organisation,
+    rename_organisation_to_quoted_text_and_back_shorter,
     edit_source,
     rename_technology,
     remove_technology,
