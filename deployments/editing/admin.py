@@ -8,10 +8,12 @@ from heapq import merge
 from itertools import islice
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.editing.forms import (
@@ -20,6 +22,7 @@ from deployments.editing.forms import (
     CitationFormSet,
     DeploymentForm,
     LocationForm,
+    WithdrawalForm,
 )
 from deployments.models import (
     Citation,
@@ -207,8 +210,16 @@ class DeploymentAdmin(HistoryAdmin):
             },
         ),
         ("Publication", {"fields": ["publication", "published_at", "created", "updated"]}),
+        (
+            "Withdrawal",
+            {
+                "fields": ["withdrawal_reason", "replaced_by", "withdrawn_at"],
+                "description": "Only for a withdrawn record: its address keeps answering with "
+                "the reason and a link to what replaces it.",
+            },
+        ),
     ]
-    autocomplete_fields = ["technologies"]
+    autocomplete_fields = ["technologies", "replaced_by"]
     list_display = ["title", "status", "publication", "start", "technology_names", "updated"]
     list_filter = ["publication", "status", "visibility", "technologies", "start_precision"]
     search_fields = ["title", "slug", "summary", "organisations__name", "locations__name"]
@@ -237,15 +248,16 @@ class DeploymentAdmin(HistoryAdmin):
         return {"slug": ["title"]} if obj is None else {}
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["published_at", "created", "updated"]
+        readonly = ["published_at", "created", "updated", "withdrawn_at"]
+        if self.has_publish_permission(request):
+            return readonly
+        # Withdrawing is an editor's decision, and so is moving a public address: an editor
+        # may change a published record's slug, and its old address redirects there
+        # (explore/records.py withdrawn_or_moved).
+        readonly += ["withdrawal_reason", "replaced_by"]
         if obj is not None and obj.published_at:
-            # Once public, the slug is in links and exports: it must not change.
             readonly.append("slug")
-        if (
-            obj is not None
-            and obj.publication not in RESEARCHER_STATES
-            and not self.has_publish_permission(request)
-        ):
+        if obj is not None and obj.publication not in RESEARCHER_STATES:
             readonly.append("publication")
         return readonly
 
@@ -286,6 +298,8 @@ class DeploymentAdmin(HistoryAdmin):
 
     @admin.action(description="Withdraw selected deployments", permissions=["publish"])
     def withdraw(self, request, queryset):
+        """Asks for the public reason first (an intermediate page, as Django's own delete
+        action does), then withdraws the selected published records with it."""
         not_public = queryset.exclude(publication=Publication.PUBLISHED).count()
         if not_public:
             self.message_user(
@@ -293,14 +307,36 @@ class DeploymentAdmin(HistoryAdmin):
                 f"{not_public} selected deployment(s) were not published: nothing to withdraw.",
                 messages.WARNING,
             )
+        published = queryset.filter(publication=Publication.PUBLISHED)
+        if not published.exists():
+            return None
+        form = WithdrawalForm(
+            request.POST if "confirm" in request.POST else None, withdrawing=published
+        )
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Withdraw deployments",
+                "opts": self.model._meta,
+                "form": form,
+                "deployments": published,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/deployments/deployment/withdraw.html", context)
         withdrawn = 0
-        for deployment in queryset.filter(publication=Publication.PUBLISHED):
+        for deployment in published:
             deployment.publication = Publication.WITHDRAWN
+            deployment.withdrawal_reason = form.cleaned_data["reason"]
+            deployment.replaced_by = form.cleaned_data["replaced_by"]
             deployment.save()
             self.log_change(request, deployment, "Withdrawn.")
             withdrawn += 1
-        if withdrawn:
-            self.message_user(request, f"Withdrew {withdrawn} deployment(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Withdrew {withdrawn} deployment(s). Their addresses now say why (410 Gone).",
+            messages.SUCCESS,
+        )
+        return None
 
     def render_history_view(self, request, template, context, **kwargs):
         # The deployment's own history holds only its own fields; its locations, costs,

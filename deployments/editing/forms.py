@@ -15,6 +15,10 @@ EDITORS_ONLY = (
     "Only an editor can publish or withdraw a deployment: leave it in draft or in review, "
     "and ask an editor."
 )
+NEEDS_REASON = (
+    "Give the public reason for withdrawal: it is shown at the record’s address, so that "
+    "whoever cited the record learns what happened to it."
+)
 NEEDS_CITATION = "A published deployment needs at least one source: add a citation."
 BAD_GEOJSON_TEXT = (
     "The geometry is not valid JSON. Draw it on the map, or paste a GeoJSON geometry such as "
@@ -37,6 +41,11 @@ class DeploymentForm(forms.ModelForm):
         field = "publication" if "publication" in self.fields else None
         if not self.can_publish and new != current and {new, current} & PUBLIC_STATES:
             self.add_error(field, EDITORS_ONLY)
+        reason = cleaned_data.get("withdrawal_reason", self.instance.withdrawal_reason)
+        if new == Publication.WITHDRAWN and not reason.strip():
+            self.add_error(
+                "withdrawal_reason" if "withdrawal_reason" in self.fields else field, NEEDS_REASON
+            )
         # A revert saves no inline rows, so the citations it publishes with are the saved ones.
         # (On the change form the Citation inline's formset checks the rows being submitted.)
         reverting = getattr(self.instance, "_history", None) is not None
@@ -50,6 +59,41 @@ class DeploymentForm(forms.ModelForm):
             return None
         saved = Deployment.objects.filter(pk=self.instance.pk)
         return saved.values_list("publication", flat=True).first()
+
+
+class WithdrawalForm(forms.Form):
+    """The withdraw action's question: why, and what replaces the records (optional)."""
+
+    reason = forms.CharField(
+        label="Public reason for withdrawal",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Shown at each record’s address, which keeps answering with this reason.",
+        error_messages={"required": NEEDS_REASON},
+    )
+    replaced_by = forms.CharField(
+        label="Replaced by (optional)",
+        required=False,
+        help_text="The slug or public address of the published record that replaces them.",
+    )
+
+    def __init__(self, *args, withdrawing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.withdrawing = withdrawing
+
+    def clean_replaced_by(self):
+        given = self.cleaned_data["replaced_by"].strip()
+        if not given:
+            return None
+        slug = given.rstrip("/").rsplit("/", 1)[-1]
+        replacement = Deployment.objects.published().filter(slug=slug).first()
+        if replacement is None:
+            raise ValidationError(
+                f"No published deployment has the slug “{slug}”: copy it from the record’s "
+                "address, or leave this empty."
+            )
+        if replacement in self.withdrawing:
+            raise ValidationError("That record is one of those being withdrawn.")
+        return replacement
 
 
 class CitationFormSet(forms.BaseInlineFormSet):

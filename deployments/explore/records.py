@@ -228,11 +228,48 @@ def spend_by_currency(published) -> list[dict]:
     )
 
 
-# Fields whose changes the public change log names (never values, never who made them).
+def withdrawn_or_moved(slug: str) -> tuple[str, Deployment] | None:
+    """What a slug that no published record holds means to the public.
+
+    ("withdrawn", record) when a withdrawn record holds it; ("moved", record) when it is a
+    public record's former slug, which its history keeps; None when it was never public.
+    """
+    public_states = [Deployment.Publication.PUBLISHED, Deployment.Publication.WITHDRAWN]
+    # published_at: a record set to withdrawn before it was ever published stays unknown.
+    withdrawn = (
+        Deployment.objects.filter(
+            slug=slug, publication=Deployment.Publication.WITHDRAWN, published_at__isnull=False
+        )
+        .select_related("replaced_by")
+        .defer(*UNSHOWN)
+        .first()
+    )
+    if withdrawn is not None:
+        return "withdrawn", withdrawn
+    # Only a slug the record had while published: a draft's working slug was never a link.
+    former = Deployment.history.filter(slug=slug, publication=Deployment.Publication.PUBLISHED)
+    moved = (
+        Deployment.objects.filter(pk__in=former.values("id"), publication__in=public_states)
+        .exclude(slug=slug)
+        .only("slug")
+        .first()
+    )
+    return ("moved", moved) if moved is not None else None
+
+
+def replacement(withdrawn: Deployment) -> Deployment | None:
+    """The record a withdrawn one points readers to, when the public can open it."""
+    replaced_by = withdrawn.replaced_by
+    public = {Deployment.Publication.PUBLISHED, Deployment.Publication.WITHDRAWN}
+    return replaced_by if replaced_by is not None and replaced_by.publication in public else None
+
+
+# Fields whose changes the public change log names (never values, never who made them). The
+# withdrawal's fields are shown on the withdrawn record's own page, not as changes.
 PUBLIC_FIELDS = [
     f.name
     for f in Deployment._meta.concrete_fields
-    if f.editable and f.name not in {"id", "publication"}
+    if f.editable and f.name not in {"id", "publication", "withdrawal_reason", "replaced_by"}
 ]
 CHILD_HISTORIES = {
     "organisation role": Involvement,

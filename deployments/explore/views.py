@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django_countries import countries
@@ -32,10 +33,10 @@ def home(request):
 
 
 def deployment_detail(request, slug):
-    # Only published records exist for the public: a draft or withdrawn slug is a plain 404,
-    # never a 403 that would confirm the record is there.
     published = records.for_record_page(Deployment.objects.published())
-    deployment = get_object_or_404(published, slug=slug)
+    deployment = published.filter(slug=slug).first()
+    if deployment is None:
+        return _not_published(request, slug)
     context = {
         "deployment": deployment,
         "cited": records.cite(deployment),
@@ -50,6 +51,19 @@ def deployment_detail(request, slug):
         ),
     }
     return render(request, "deployments/deployment_detail.html", context)
+
+
+def _not_published(request, slug):
+    """A withdrawn record's page (410), a former slug's redirect (301), or a plain 404: a
+    draft is never a 403 that would confirm the record is there."""
+    found = records.withdrawn_or_moved(slug)
+    if found is None:
+        raise Http404("No published deployment has this address.")
+    what, deployment = found
+    if what == "moved":
+        return HttpResponsePermanentRedirect(deployment.get_absolute_url())
+    context = {"deployment": deployment, "replacement": records.replacement(deployment)}
+    return render(request, "deployments/deployment_withdrawn.html", context, status=410)
 
 
 def organisation_detail(request, slug):

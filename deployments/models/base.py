@@ -13,6 +13,9 @@ http_url = URLValidator(schemes=["http", "https"])
 currency_code = RegexValidator(
     r"^[A-Z]{3}$", "Use the three-letter ISO 4217 code in capitals, e.g. GBP or EUR."
 )
+# How long a descriptive field may be (a scale, a retention period, a role's note): real
+# reporting ("up to 2,500 tags across England and Wales, with ...") runs past 200 characters.
+DESCRIPTIVE = 1000
 _http_only = Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://")
 
 # Words the site's addresses use where a slug could go (/deployments/map/ beside

@@ -12,6 +12,7 @@ from deployments.core import dates, geo
 from deployments.core.dates import Precision
 
 from .base import (
+    DESCRIPTIVE,
     ImpreciseDateMixin,
     _date_pair,
     _http_only,
@@ -31,6 +32,8 @@ class Involvement(models.Model):
         SUPPLIER = "supplier", "Supplier"
         PARTNER = "partner", "Partner"
         DATA_RECIPIENT = "recipient", "Data recipient"
+        FUNDER = "funder", "Funder"
+        APPROVER = "approver", "Approving authority"
 
     deployment = models.ForeignKey(
         Deployment, on_delete=models.CASCADE, related_name="involvements"
@@ -39,7 +42,9 @@ class Involvement(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="involvements"
     )
     role = models.CharField(max_length=12, choices=Role.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(
+        max_length=DESCRIPTIVE, blank=True, help_text="What the source says of its role."
+    )
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="involvements", null=True, blank=True
     )
@@ -69,7 +74,7 @@ class Location(models.Model):
         MULTI_COUNTRY = "multi", "Several countries"
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="locations")
-    name = models.CharField(max_length=200, help_text="As reported, e.g. “across Europe”.")
+    name = models.CharField(max_length=DESCRIPTIVE, help_text="As reported, e.g. “across Europe”.")
     country = CountryField(blank=True, help_text="Leave empty when it spans several countries.")
     precision = models.CharField(max_length=12, choices=Precision.choices)
     geometry = models.JSONField(
@@ -159,7 +164,7 @@ class Cost(models.Model):
     covers = models.CharField("what it covers", max_length=10, choices=Covers.choices)
     qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
     period = models.CharField(
-        "period or note", max_length=200, blank=True, help_text="e.g. “six-month trial”."
+        "period or note", max_length=DESCRIPTIVE, blank=True, help_text="e.g. “six-month trial”."
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="costs")
     quote = models.TextField(blank=True, help_text="The words of the source, if useful.")
@@ -223,7 +228,7 @@ class Event(ImpreciseDateMixin, models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     date, date_precision = _date_pair("date", blank_ok=False)
-    description = models.CharField(max_length=300, blank=True)
+    description = models.CharField(max_length=DESCRIPTIVE, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
 
     history = HistoricalRecords()
@@ -269,18 +274,26 @@ class LegalBasis(models.Model):
     class Status(models.TextChoices):
         ASSERTED = "asserted", "Asserted by the operator"
         DISPUTED = "disputed", "Disputed"
+        CHALLENGED = "challenged", "Under legal challenge"
         UNLAWFUL = "unlawful", "Found unlawful by a court"
-        LAWFUL = "lawful", "Found lawful by a court"
+        UNLAWFUL_REGULATOR = (
+            "unlawful_regulator",
+            "Found unlawful by a regulator or data-protection authority",
+        )
+        PARTLY_UNLAWFUL = "partly_unlawful", "Found partly unlawful"
+        LAWFUL = "lawful", "Found lawful"
         NOT_STATED = "not_stated", "Not stated"
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="legal_bases")
     instrument_type = models.CharField(max_length=10, choices=Instrument.choices)
     instrument = models.CharField(
-        max_length=300, blank=True, help_text="Its name, e.g. “Data Protection Act 2018”."
+        max_length=DESCRIPTIVE, blank=True, help_text="Its name, e.g. “Data Protection Act 2018”."
     )
-    provision = models.CharField(max_length=300, blank=True, help_text="Section or article.")
+    provision = models.CharField(
+        max_length=DESCRIPTIVE, blank=True, help_text="Section or article."
+    )
     url = models.URLField("link", max_length=500, blank=True, validators=[http_url])
-    status = models.CharField(max_length=10, choices=Status.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
     note = models.TextField(blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="legal_bases")
 
@@ -322,7 +335,7 @@ class ImpactAssessment(ImpreciseDateMixin, models.Model):
     date, date_precision = _date_pair("date")
     availability = models.CharField(max_length=10, choices=Availability.choices)
     obtained_by = models.CharField(
-        max_length=200, blank=True, help_text="Who published or obtained it."
+        max_length=DESCRIPTIVE, blank=True, help_text="Who published or obtained it."
     )
     url = models.URLField("link", max_length=500, blank=True, validators=[http_url])
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="assessments")

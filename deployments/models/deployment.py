@@ -12,6 +12,7 @@ from deployments.core import dates
 from deployments.core.dates import Precision
 
 from .base import (
+    DESCRIPTIVE,
     ImpreciseDateMixin,
     _date_pair,
     _slug_not_reserved,
@@ -61,14 +62,14 @@ class Deployment(ImpreciseDateMixin, models.Model):
     # check "end not before start" and filters can test overlap without date arithmetic.
     end_latest = models.DateField(null=True, blank=True, editable=False)
     planned_duration = models.CharField(
-        max_length=100, blank=True, help_text="As reported, e.g. “six months”."
+        max_length=DESCRIPTIVE, blank=True, help_text="As reported, e.g. “six months”."
     )
     scale = models.CharField(
-        max_length=200, blank=True, help_text="As reported, e.g. “~10,000 cameras”."
+        max_length=DESCRIPTIVE, blank=True, help_text="As reported, e.g. “~10,000 cameras”."
     )
     affected_groups = models.TextField(blank=True)
     data_retention = models.CharField(
-        max_length=200, blank=True, help_text="As reported, e.g. “up to six years”."
+        max_length=DESCRIPTIVE, blank=True, help_text="As reported, e.g. “up to six years”."
     )
     data_sharing = models.TextField(blank=True)
     visibility = models.CharField(
@@ -81,6 +82,22 @@ class Deployment(ImpreciseDateMixin, models.Model):
         max_length=10, choices=Publication.choices, default=Publication.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A withdrawn record's address still answers, with these (explore/views.py): every article
+    # that cited it keeps a page saying what happened to it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        "public reason for withdrawal",
+        blank=True,
+        help_text="Shown at the record's address once it is withdrawn.",
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        help_text="The record that replaces this one, if any: its address links there.",
+    )
     # Texts of the record, its organisations and sources in one column (search.py keeps it).
     search_text = models.TextField(blank=True, default="", editable=False)
     # The organisations it names, by id ("o:12 o:40"): written with search_text (search.py).
@@ -152,6 +169,10 @@ class Deployment(ImpreciseDateMixin, models.Model):
         return self.publication == self.Publication.PUBLISHED
 
     @property
+    def is_withdrawn(self):
+        return self.publication == self.Publication.WITHDRAWN
+
+    @property
     def start_display(self):
         return dates.display(self.start_date, self.start_precision)
 
@@ -213,6 +234,8 @@ class Deployment(ImpreciseDateMixin, models.Model):
                     f"The end ({self.end_display}) is before the start ({self.start_display}): "
                     "correct one of them, or set the end precision to “unknown”."
                 )
+        if self.pk is not None and self.replaced_by_id == self.pk:
+            errors["replaced_by"] = "A record cannot replace itself."
         if errors:
             raise ValidationError(errors)
 
@@ -220,6 +243,10 @@ class Deployment(ImpreciseDateMixin, models.Model):
         self.end_latest = dates.latest(self.end_date, self.end_precision)
         if self.publication == self.Publication.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.publication != self.Publication.WITHDRAWN:
+            self.withdrawn_at = None
+        elif self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
         super().save(*args, **kwargs)
 
     def publication_problems(self) -> list[str]:

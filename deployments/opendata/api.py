@@ -10,7 +10,12 @@ import tempfile
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -34,8 +39,10 @@ def _filter_or_json_400(request):
     return filterset, _json_error(errors, 400)
 
 
-def _json_error(errors: list[dict], status: int) -> JsonResponse:
-    response = JsonResponse({"errors": errors}, status=status)
+def _json_error(errors: list[dict], status: int, **more) -> JsonResponse:
+    response = JsonResponse(
+        {"errors": errors, **more}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -164,12 +171,9 @@ def citation_line(request, deployment) -> str:
 
 @require_safe
 def deployment_json(request, slug):
-    # Drafts, records in review and withdrawn ones do not exist for the public: plain 404.
     deployment = records.for_record_page(Deployment.objects.published()).filter(slug=slug).first()
     if deployment is None:
-        return _json_error(
-            [{"parameter": "slug", "message": "No published deployment has this slug."}], 404
-        )
+        return _not_published_json(request, slug)
 
     def make():
         cited = records.cite(deployment)
@@ -182,6 +186,31 @@ def deployment_json(request, slug):
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
     return _data_response(request, make)
+
+
+def _not_published_json(request, slug):
+    """As the record page answers (explore/views.py): 410 with what the withdrawn record's
+    page says, 301 from a former slug, and a plain 404 for a draft or a record in review."""
+    found = records.withdrawn_or_moved(slug)
+    if found is None:
+        return _json_error(
+            [{"parameter": "slug", "message": "No published deployment has this slug."}], 404
+        )
+    what, deployment = found
+    if what == "moved":
+        return HttpResponsePermanentRedirect(reverse("deployment_json", args=[deployment.slug]))
+    replacement = records.replacement(deployment)
+    return _json_error(
+        [{"parameter": "slug", "message": "This deployment was withdrawn."}],
+        410,
+        withdrawn={
+            "title": deployment.title,
+            "withdrawn_at": deployment.withdrawn_at,
+            "reason": deployment.withdrawal_reason,
+            "replaced_by": replacement
+            and request.build_absolute_uri(replacement.get_absolute_url()),
+        },
+    )
 
 
 @require_safe

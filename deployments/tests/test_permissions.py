@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from deployments.editing.forms import EDITORS_ONLY, NEEDS_CITATION
+from deployments.editing.forms import EDITORS_ONLY, NEEDS_CITATION, NEEDS_REASON
 from deployments.models import Deployment
 from deployments.tests.factories import (
     ADD_URL,
@@ -33,6 +33,11 @@ def researcher(client):
 
 
 @pytest.fixture
+def researcher_user():
+    return make_staff_user("synthetic-researcher-2", "researcher")
+
+
+@pytest.fixture
 def editor(client):
     client.force_login(make_staff_user("synthetic-editor", "editor"))
     return client
@@ -51,12 +56,12 @@ def new_deployment_data(**fields) -> dict:
     return data | fields
 
 
-def run_action(client, action: str, *deployments):
-    return client.post(
-        CHANGELIST_URL,
-        {"action": action, "_selected_action": [d.pk for d in deployments]},
-        follow=True,
-    )
+def run_action(client, action: str, *deployments, **answers):
+    """The changelist's action; with answers, also the action's own page posted back."""
+    data = {"action": action, "_selected_action": [d.pk for d in deployments]}
+    if answers:
+        data |= {"confirm": "yes", **answers}
+    return client.post(CHANGELIST_URL, data, follow=True)
 
 
 def test_it_creates_the_researcher_and_editor_groups_with_their_permissions():
@@ -164,11 +169,69 @@ def test_it_lets_an_editor_publish_and_withdraw_with_actions(editor):
     assert (first.publication, second.publication) == (PUBLISHED, PUBLISHED)
     assert first.published_at is not None
 
-    run_action(editor, "withdraw", first)
+    run_action(editor, "withdraw", first, reason="Synthetic reason.")
     first.refresh_from_db()
     assert first.publication == WITHDRAWN
-    assert first.published_at is not None  # it was public once: its slug stays frozen
+    assert first.withdrawal_reason == "Synthetic reason."
+    assert first.published_at is not None  # it was public once: its address keeps answering
     assert first.history.first().publication == WITHDRAWN  # a recorded, revertible edit
+
+
+def test_the_withdraw_action_asks_for_the_public_reason_first(editor):
+    published = make_deployment(publication=PUBLISHED)
+    replacement = make_deployment(publication=PUBLISHED)
+
+    asked = run_action(editor, "withdraw", published)
+    refused = run_action(editor, "withdraw", published, reason="  ")
+    unknown = run_action(editor, "withdraw", published, reason="Synthetic.", replaced_by="nope")
+
+    published.refresh_from_db()
+    assert published.publication == PUBLISHED
+    assert "Public reason for withdrawal" in asked.content.decode()
+    assert NEEDS_REASON in refused.content.decode()
+    assert "No published deployment has the slug “nope”" in unknown.content.decode()
+
+    address = f"https://example.org/deployments/{replacement.slug}/"
+    response = run_action(
+        editor, "withdraw", published, reason="Synthetic duplicate.", replaced_by=address
+    )
+
+    published.refresh_from_db()
+    assert (published.publication, published.replaced_by) == (WITHDRAWN, replacement)
+    assert published.withdrawal_reason == "Synthetic duplicate."
+    assert "410 Gone" in str(list(get_messages(response.wsgi_request))[-1])
+
+
+def test_an_editor_withdrawing_through_the_form_gives_the_reason(editor):
+    published = make_deployment(publication=PUBLISHED)
+    data = change_data(published) | {"publication": WITHDRAWN}
+
+    refused = editor.post(change_url(published), data)
+    accepted = editor.post(change_url(published), data | {"withdrawal_reason": "Synthetic."})
+
+    assert NEEDS_REASON in refused.content.decode()
+    assert accepted.status_code == 302
+    published.refresh_from_db()
+    assert (published.publication, published.withdrawal_reason) == (WITHDRAWN, "Synthetic.")
+
+
+def test_an_editor_may_move_a_published_records_slug_and_a_researcher_may_not(
+    editor, researcher_user
+):
+    published = make_deployment(publication=PUBLISHED)
+    old = published.get_absolute_url()
+
+    response = editor.post(change_url(published), change_data(published) | {"slug": "moved"})
+
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.slug == "moved"
+    assert editor.get(old).status_code == 301
+
+    editor.force_login(researcher_user)
+    form = editor.get(change_url(published)).context["adminform"].form
+    assert "slug" not in form.fields
+    assert "withdrawal_reason" not in form.fields
 
 
 def test_it_lets_an_editor_publish_through_the_form(editor):

@@ -13,6 +13,7 @@ from deployments.models import (
     Cost,
     Deployment,
     Event,
+    Involvement,
     LegalBasis,
     Location,
     Organisation,
@@ -215,3 +216,33 @@ def test_the_database_refuses_a_reserved_slug_written_without_the_model():
     Technology.objects.create(name="Synthetic tech", slug="synthetic-tech", description="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         Technology.objects.filter(slug="synthetic-tech").update(slug="timeline")
+
+
+def test_the_lists_default_order_index_survives_the_migrations():
+    """Made outside the model's Meta (migration 0004), so a migration that rebuilds the table
+    on SQLite would drop it silently and the first list page would sort the whole table."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "deployments_deployment")
+    assert "deployment_listing" in indexes
+
+
+def test_a_descriptive_field_takes_what_real_reporting_says():
+    source = make_source()
+    long_scale = "Synthetic scale, " * 50  # 850 characters
+    deployment = make_deployment(scale=long_scale)
+    deployment.full_clean()
+    role = Involvement(
+        deployment=deployment,
+        organisation=Organisation.objects.create(name="Synthetic Fund", slug="synthetic-fund"),
+        role=Involvement.Role.FUNDER,
+        note="Synthetic note on its role. " * 30,
+        source=source,
+    )
+    role.full_clean()
+    role.save()
+    deployment.refresh_from_db()
+    assert deployment.scale == long_scale
+    with pytest.raises(ValidationError, match="scale"):
+        Deployment(title="x", slug="x", summary="x", scale="x" * 1001).full_clean()

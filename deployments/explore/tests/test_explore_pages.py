@@ -234,3 +234,34 @@ def test_it_offers_the_same_question_without_the_bad_parameter(client, cast):
     response = client.get("/deployments/?technology=anpr&from=2024-13&page=2")
     assert response.status_code == 400
     assert 'href="/deployments/?technology=anpr"' in response.content.decode()
+
+
+def test_a_regulators_finding_and_a_funder_are_filters_and_facets(client, cast):
+    """Vocabulary that real European records needed: unlawfulness found by a data-protection
+    authority, and an organisation that funded a deployment."""
+    from deployments.models import LegalBasis, Organisation
+
+    source = cast.camera.citations.get().source
+    LegalBasis.objects.create(
+        deployment=cast.scanner,
+        source=source,
+        instrument_type="regulation",
+        instrument="Synthetic Regulation",
+        status=LegalBasis.Status.UNLAWFUL_REGULATOR,
+    )
+    fund = Organisation.objects.create(name="Synthetic Fund", slug="fund")
+    Involvement.objects.create(deployment=cast.watch, organisation=fund, role="funder")
+
+    assert listed(client.get("/deployments/?legal_status=unlawful_regulator")) == ["scanner"]
+    assert listed(client.get("/deployments/?role=funder")) == ["watch"]
+    filterset = filters.filtered(QueryDict(""))
+    assert filterset.is_valid()
+    counts = facets.all_facets(filterset)
+    legal = {o.value: (o.label, o.count) for o in counts["legal_status"]}
+    assert legal["unlawful_regulator"] == (
+        "Found unlawful by a regulator or data-protection authority",
+        1,
+    )
+    assert legal["partly_unlawful"][1] == 0
+    page = client.get("/deployments/scanner/").content.decode()
+    assert "Found unlawful by a regulator or data-protection authority" in page

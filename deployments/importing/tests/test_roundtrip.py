@@ -84,7 +84,7 @@ def awkward_register():
         end_date=dt.date(2023, 1, 1),
         end_precision=Precision.YEAR,
         planned_duration="six months",
-        scale="~10,000 cameras",
+        scale="~10,000 cameras; " + "synthetic detail of the reported scale, " * 20,
         affected_groups="@everyone",
         data_retention="'up to' six years",
         data_sharing="=shared",
@@ -101,6 +101,14 @@ def awkward_register():
         deployment=deployment, organisation=odd, role="supplier", note="-note", source=twin_a
     )
     Involvement.objects.create(deployment=deployment, organisation=cast.police, role="recipient")
+    # The roles and statuses real European records needed, and a role's long note.
+    Involvement.objects.create(
+        deployment=deployment,
+        organisation=cast.police,
+        role="approver",
+        note="Synthetic approval note. " * 20,
+    )
+    Involvement.objects.create(deployment=deployment, organisation=odd, role="funder")
     Location.objects.create(
         deployment=deployment,
         name="Synthetic polygon",
@@ -144,6 +152,20 @@ def awkward_register():
         provision="s. 2",
         url="https://example.org/act",
         status="unlawful",
+    )
+    LegalBasis.objects.create(
+        deployment=deployment,
+        source=twin_b,
+        instrument_type="regulation",
+        instrument="Synthetic Regulation",
+        status="unlawful_regulator",
+    )
+    LegalBasis.objects.create(
+        deployment=deployment,
+        source=twin_b,
+        instrument_type="ruling",
+        instrument="Synthetic Ruling",
+        status="partly_unlawful",
     )
     ImpactAssessment.objects.create(
         deployment=deployment,
