@@ -8,7 +8,10 @@ class DeploymentsConfig(AppConfig):
     verbose_name = "Surveillance register"
 
     def ready(self):
-        from deployments.core import signals  # noqa: F401  (tells derived.py what every write changed)
+        from deployments.core import (
+            edits,  # noqa: F401  (stamps history rows with their Edit)
+            signals,  # noqa: F401  (tells derived.py what every write changed)
+        )
 
         post_migrate.connect(write_missing_export_rows, sender=self)
 

@@ -4,18 +4,19 @@ Researchers add and edit; editors also publish, withdraw and delete (groups made
 0002_groups). The publication rules live in forms.py; this module wires them in.
 """
 
-from heapq import merge
-from itertools import islice
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from deployments.core import edits, versions
 from deployments.editing.forms import (
     EDITORS_ONLY,
     RESEARCHER_STATES,
@@ -42,11 +43,26 @@ Publication = Deployment.Publication
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    """Every save, delete and action is one Edit, with who made it (core/edits.py)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with edits.recording(request.user):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with edits.recording(request.user):
+            return super().delete_view(request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        with edits.recording(request.user):
+            return super().changelist_view(request, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history only checks view permission, and a revert is a change.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        with edits.recording(request.user, "Reverted to an earlier version."):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class NamedEntryAdmin(HistoryAdmin):
@@ -166,11 +182,6 @@ class CitationInline(admin.TabularInline):
         return 1 if obj is None else 0
 
 
-# Child records whose edits the deployment's history page lists next to its own.
-CHILD_MODELS = [Location, Involvement, Cost, Event, LegalBasis, ImpactAssessment, Citation]
-CHILD_HISTORY_ROWS = 50
-
-
 @admin.register(Deployment)
 class DeploymentAdmin(HistoryAdmin):
     form = DeploymentForm
@@ -218,6 +229,7 @@ class DeploymentAdmin(HistoryAdmin):
                 "the reason and a link to what replaces it.",
             },
         ),
+        ("Reason for this change", {"fields": ["change_reason"]}),
     ]
     autocomplete_fields = ["technologies", "replaced_by"]
     list_display = ["title", "status", "publication", "start", "technology_names", "updated"]
@@ -338,24 +350,124 @@ class DeploymentAdmin(HistoryAdmin):
         )
         return None
 
+    def save_model(self, request, obj, form, change):
+        edits.give_reason(form.cleaned_data.get("change_reason", ""))
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/history/state/<int:index>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="deployments_deployment_restore",
+            ),
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="deployments_deployment_deleted",
+            ),
+        ]
+        return own + super().get_urls()
+
     def render_history_view(self, request, template, context, **kwargs):
-        # The deployment's own history holds only its own fields; its locations, costs,
-        # citations... keep theirs, and a reviewer needs to see those edits on the same page.
+        # The record's versions: its own fields with every child row, as they stood after each
+        # edit (core/versions.py), each with what changed and who changed it, and why.
         if template == self.object_history_template:
-            context["related_history"] = _child_history(context["object"])
+            deployment = context["object"]
+            states = versions.history(deployment.pk)
+            names = versions._names(states)
+            context["versions"] = [
+                {
+                    "state": state,
+                    "changes": versions.changes(previous, state, names),
+                    "restore_url": reverse(
+                        "admin:deployments_deployment_restore", args=[deployment.pk, state.index]
+                    ),
+                }
+                for previous, state in zip([None, *states], states, strict=False)
+            ][::-1]
         return super().render_history_view(request, template, context, **kwargs)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A deployment is restored whole, children included (restore_view), never by
+        # simple_history's form, which would bring back its own fields alone.
+        for state in versions.history(int(object_id)):
+            if int(version_id) in state.record_history_ids:
+                return redirect("admin:deployments_deployment_restore", object_id, state.index)
+        raise Http404("No such version.")
 
-def _child_history(deployment: Deployment) -> list[dict]:
-    """The latest edits of a deployment's child records, newest first, across all kinds."""
-    newest_first = [
-        [
-            {"kind": model._meta.verbose_name, "record": record}
-            for record in model.history.filter(deployment_id=deployment.pk)
-            .select_related("history_user")
-            .order_by("-history_date")[:CHILD_HISTORY_ROWS]
-        ]
-        for model in CHILD_MODELS
-    ]
-    rows = merge(*newest_first, key=lambda row: row["record"].history_date, reverse=True)
-    return list(islice(rows, CHILD_HISTORY_ROWS))
+    def restore_view(self, request, object_id, index):
+        """Restore the whole record (fields, technologies and every child row) as it was in
+        one state of its history, with a reason; says what it restored."""
+        deployment = self.get_object(request, object_id)
+        if deployment is None or not self.has_change_permission(request, deployment):
+            raise PermissionDenied
+        states = versions.history(deployment.pk)
+        if not 1 <= index <= len(states):
+            raise Http404("No such version.")
+        target = states[index - 1]
+        reason = request.POST.get("reason", "").strip()
+        pending = versions.changes(versions._state_now(deployment), target)
+        if request.method == "POST" and reason:
+            with edits.recording(request.user, reason):
+                restored = versions.restore(target, deployment=deployment)
+            self.log_change(request, deployment, f"Restored state {index}: {reason}")
+            said = "; ".join(restored.changes) or "nothing differed"
+            self.message_user(request, f"Restored state {index}. {said}.", messages.SUCCESS)
+            for skipped in restored.skipped:
+                self.message_user(request, f"Not restored: {skipped}.", messages.WARNING)
+            return redirect("admin:deployments_deployment_change", deployment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Restore “{deployment}” as it was",
+            "opts": self.opts,
+            "original": deployment,
+            "state": target,
+            "changes": pending,
+            "reason_missing": request.method == "POST",
+        }
+        return TemplateResponse(request, "admin/deployments/deployment/restore.html", context)
+
+    def deleted_view(self, request):
+        """Deleted records, each recoverable whole: the state it had before it was deleted."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        gone = (
+            Deployment.history.filter(history_type="-")
+            .exclude(id__in=Deployment.objects.values("pk"))
+            .order_by("-history_date")
+        )
+        if request.method == "POST":
+            deployment_id = int(request.POST.get("deployment", "0") or 0)
+            states = [s for s in versions.history(deployment_id) if not s.deleted]
+            if not states or Deployment.objects.filter(pk=deployment_id).exists():
+                raise Http404("No such deleted record.")
+            if Deployment.objects.filter(slug=states[-1].record["slug"]).exists():
+                self.message_user(
+                    request,
+                    f"Another record now has the slug “{states[-1].record['slug']}”: change "
+                    "that record's slug first.",
+                    messages.ERROR,
+                )
+                return redirect("admin:deployments_deployment_deleted")
+            with edits.recording(request.user, "Recovered after deletion."):
+                restored = versions.restore(states[-1], keep_publication=False)
+            recovered = Deployment.objects.get(pk=deployment_id)
+            self.log_addition(request, recovered, "Recovered after deletion.")
+            rows = sum(len(rows) for rows in states[-1].children.values())
+            self.message_user(
+                request,
+                f"Recovered “{recovered}” with its {rows} related row(s), as it was before it "
+                f"was deleted ({recovered.get_publication_display().lower()}).",
+                messages.SUCCESS,
+            )
+            for skipped in restored.skipped:
+                self.message_user(request, f"Not restored: {skipped}.", messages.WARNING)
+            return redirect("admin:deployments_deployment_change", deployment_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Deleted deployments",
+            "opts": self.opts,
+            "gone": gone.select_related("history_user")[:200],
+        }
+        return TemplateResponse(request, "admin/deployments/deployment/deleted.html", context)

@@ -19,6 +19,10 @@ NEEDS_REASON = (
     "Give the public reason for withdrawal: it is shown at the record’s address, so that "
     "whoever cited the record learns what happened to it."
 )
+NEEDS_CHANGE_REASON = (
+    "Say why you are changing a published record: the reason is kept with this version in "
+    "its history."
+)
 NEEDS_CITATION = "A published deployment needs at least one source: add a citation."
 BAD_GEOJSON_TEXT = (
     "The geometry is not valid JSON. Draw it on the map, or paste a GeoJSON geometry such as "
@@ -32,12 +36,27 @@ class DeploymentForm(forms.ModelForm):
     # Set by DeploymentAdmin.get_form for the user making the request.
     can_publish = False
 
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Needed for a published record; kept with the version in its history, "
+        "never shown to the public.",
+    )
+
     def clean(self):
         cleaned_data = super().clean()
+        current = self._saved_publication()
+        reverting = getattr(self.instance, "_history", None) is not None
+        if (
+            current == Publication.PUBLISHED
+            and not reverting
+            and not cleaned_data.get("change_reason", "").strip()
+        ):
+            self.add_error("change_reason", NEEDS_CHANGE_REASON)
         # Without the field (read-only, or a rejected choice) the instance's value stands; on a
         # revert that is the old version's value, which is exactly what needs checking.
         new = cleaned_data.get("publication", self.instance.publication)
-        current = self._saved_publication()
         field = "publication" if "publication" in self.fields else None
         if not self.can_publish and new != current and {new, current} & PUBLIC_STATES:
             self.add_error(field, EDITORS_ONLY)
@@ -48,7 +67,6 @@ class DeploymentForm(forms.ModelForm):
             )
         # A revert saves no inline rows, so the citations it publishes with are the saved ones.
         # (On the change form the Citation inline's formset checks the rows being submitted.)
-        reverting = getattr(self.instance, "_history", None) is not None
         if reverting and new == Publication.PUBLISHED and current != Publication.PUBLISHED:
             for problem in self.instance.publication_problems():
                 self.add_error(field, problem)

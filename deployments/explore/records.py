@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from deployments.core import versions
 from deployments.explore import timeline
 from deployments.models import (
     Citation,
@@ -22,6 +23,8 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Source,
+    Technology,
 )
 
 # What a listing row shows: technologies, organisations with roles (the operator), costs
@@ -264,58 +267,93 @@ def replacement(withdrawn: Deployment) -> Deployment | None:
     return replaced_by if replaced_by is not None and replaced_by.publication in public else None
 
 
-# Fields whose changes the public change log names (never values, never who made them). The
-# withdrawal's fields are shown on the withdrawn record's own page, not as changes.
-PUBLIC_FIELDS = [
-    f.name
-    for f in Deployment._meta.concrete_fields
-    if f.editable and f.name not in {"id", "publication", "withdrawal_reason", "replaced_by"}
-]
-CHILD_HISTORIES = {
-    "organisation role": Involvement,
-    "location": Location,
-    "cost": Cost,
-    "event": Event,
-    "legal basis": LegalBasis,
-    "impact assessment": ImpactAssessment,
-    "citation": Citation,
-}
-_VERBS = {"+": "added", "~": "changed", "-": "removed"}
-
-
 def public_change_log(deployment) -> list[dict]:
-    """What changed since publication, newest first: [{"date", "what"}].
-
-    Edits made while the record was a draft are not public, so only snapshots taken while it
-    was published are listed.
-    """
-    history = list(deployment.history.order_by("history_date", "history_id"))
-    entries = []
-    previous = None
-    for record in history:
-        if record.publication == Deployment.Publication.PUBLISHED:
-            if previous is None or previous.publication != Deployment.Publication.PUBLISHED:
-                entries.append({"date": record.history_date, "what": "Published"})
-            else:
-                delta = record.diff_against(previous, included_fields=PUBLIC_FIELDS)
-                labels = [
-                    str(Deployment._meta.get_field(name).verbose_name)
-                    for name in delta.changed_fields
-                    if name != "end_latest"
-                ]
-                if labels:
-                    entries.append({"date": record.history_date, "what": _changed(labels)})
-        previous = record
-    if deployment.published_at:
-        for label, model in CHILD_HISTORIES.items():
-            changes = model.history.filter(
-                deployment_id=deployment.pk, history_date__gt=deployment.published_at
-            ).values_list("history_date", "history_type")
-            for date, kind in changes:
-                entries.append({"date": date, "what": f"{label.capitalize()} {_VERBS[kind]}"})
-    entries.sort(key=lambda entry: entry["date"], reverse=True)
-    return entries
+    """Each published version, newest first, with what changed old → new (core/versions.py)."""
+    return versions.public_change_log(deployment.pk)
 
 
-def _changed(labels: list[str]) -> str:
-    return "Changed: " + ", ".join(label[:1].upper() + label[1:] for label in labels)
+def as_published(deployment, number: int):
+    """The record as its public version `number` said it, in the shape the record page reads
+    (a Deployment with its related rows prefetched), or None when there is no such version.
+    Organisations, sources and technologies are named as they are now."""
+    state = next(
+        (s for s in versions.published_versions(deployment.pk) if s.number == number), None
+    )
+    if state is None:
+        return None, None
+    fields = {f.attname for f in Deployment._meta.concrete_fields}
+    record = Deployment(**{k: v for k, v in state.record.items() if k in fields})
+    shared = {
+        "organisation": Organisation.objects.in_bulk(
+            {row["organisation_id"] for row in state.children.get("involvements", {}).values()}
+        ),
+        "source": Source.objects.in_bulk(
+            {
+                row["source_id"]
+                for rows in state.children.values()
+                for row in rows.values()
+                if row.get("source_id")
+            }
+        ),
+    }
+    cache = {
+        "technologies": _cached(Technology, Technology.objects.filter(pk__in=state.technologies))
+    }
+    for relation, (model, _label) in versions.CHILDREN.items():
+        rows = []
+        for values in state.children.get(relation, {}).values():
+            row = model(**{k: v for k, v in values.items() if k != "deployment_id"})
+            row.deployment = record
+            named = {name: getattr(row, f"{name}_id", None) for name in shared}
+            if any(pk is not None and pk not in shared[name] for name, pk in named.items()):
+                continue  # it names an entry deleted since: nothing left to show of it
+            for name, pk in named.items():
+                if pk is not None:
+                    setattr(row, name, shared[name][pk])
+            rows.append(row)
+        rows.sort(key=_VERSION_ORDER.get(relation, lambda row: row.pk))
+        cache[relation] = _cached(model, rows)
+    record._prefetched_objects_cache = cache
+    return record, state
+
+
+# As the record page orders each kind of row (the models' Meta.ordering).
+_VERSION_ORDER = {
+    "involvements": lambda row: (
+        row.role,
+        row.organisation.name if row.organisation else "",
+        row.pk,
+    ),
+    "events": lambda row: (row.date, row.pk),
+    "impact_assessments": lambda row: (row.date is None, row.date, row.pk),
+}
+
+
+def _cached(model, rows):
+    """A queryset that yields these rows without asking the database, as prefetching leaves."""
+    queryset = model.objects.all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    return queryset
+
+
+def version_geojson(deployment, locations) -> dict:
+    """The map's features for a version's locations (geojson.geojson reads today's rows)."""
+    from deployments.opendata.geojson import geojson_feature
+
+    names = [technology.name for technology in deployment.technologies.all()]
+    rows = [
+        {
+            "id": location.pk,
+            "geometry": location.geometry,
+            "deployment_id": deployment.pk,
+            "deployment__slug": deployment.slug,
+            "deployment__title": deployment.title,
+            "deployment__status": deployment.status,
+            "precision": location.precision,
+            "name": location.name,
+        }
+        for location in locations
+        if location.geometry
+    ]
+    return {"type": "FeatureCollection", "features": [geojson_feature(r, names) for r in rows]}

@@ -37,11 +37,29 @@ def deployment_detail(request, slug):
     deployment = published.filter(slug=slug).first()
     if deployment is None:
         return _not_published(request, slug)
+    changes = records.public_change_log(deployment)
+    version = None
+    if "version" in request.GET:
+        # A citation can point at what was read: the record as one public version said it.
+        number = request.GET["version"]
+        if not number.isdigit():
+            return _bad_version(request, deployment, f"“{number}” is not a version number.")
+        deployment_then, version = records.as_published(deployment, int(number))
+        if version is None:
+            return _bad_version(request, deployment, f"This record has no version {number}.")
+        features = records.version_geojson(deployment_then, deployment_then.locations.all())
+        deployment, current = deployment_then, deployment
+    else:
+        features = geojson.geojson(Deployment.objects.filter(pk=deployment.pk))
+        current = deployment
     context = {
         "deployment": deployment,
+        "current": current,
+        "version": version,
+        "latest_version": max((entry["version"] for entry in changes), default=None),
         "cited": records.cite(deployment),
-        "changes": records.public_change_log(deployment),
-        "geojson": geojson.geojson(Deployment.objects.filter(pk=deployment.pk)),
+        "changes": changes,
+        "geojson": features,
         "mini_timeline": timeline.build(
             [deployment],
             {deployment.pk: deployment.events.all()},
@@ -51,6 +69,15 @@ def deployment_detail(request, slug):
         ),
     }
     return render(request, "deployments/deployment_detail.html", context)
+
+
+def _bad_version(request, deployment, message: str):
+    context = {
+        "heading": "This version could not be found",
+        "errors": [("version", f"{message} Its versions are listed in its change log.")],
+        "back": deployment.get_absolute_url(),
+    }
+    return render(request, "deployments/bad_request.html", context, status=400)
 
 
 def _not_published(request, slug):

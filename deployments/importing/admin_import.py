@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from deployments.core import edits
 from deployments.importing import import_files, importer
 
 PERMISSIONS = ("deployments.add_deployment", "deployments.change_deployment")
@@ -119,9 +120,10 @@ def confirm(request):
     if hashlib.sha256(data).hexdigest() != pending["sha256"]:
         messages.error(request, "The uploaded file is no longer available: upload it again.")
         return redirect("import_upload")
-    report = importer.run(
-        data, pending["name"], publish=pending["publish"], can_publish=_can_publish(request)
-    )
+    with edits.recording(request.user):
+        report = importer.run(
+            data, pending["name"], publish=pending["publish"], can_publish=_can_publish(request)
+        )
     stored.unlink(missing_ok=True)
     del request.session[SESSION_KEY]
     if not report.ok:

@@ -35,7 +35,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from deployments.core import derived
+from deployments.core import derived, edits
 from deployments.importing.flat import FlatFile
 from deployments.importing.import_files import (
     BadFile,
@@ -354,7 +354,7 @@ def run(
         report.problems += error.problems
         return report
     importer = Importer(report, publish=publish, can_publish=can_publish, progress=progress)
-    with transaction.atomic():
+    with transaction.atomic(), edits.recording(reason=f"Imported from “{name}”."):
         if report.file_kind == "csv":
             importer.run_flat(sheets["export"])
         else:

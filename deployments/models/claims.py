@@ -20,6 +20,7 @@ from .base import (
     http_url,
 )
 from .deployment import Deployment
+from .edits import EditedHistory
 from .shared import Organisation, Source
 
 
@@ -49,7 +50,7 @@ class Involvement(models.Model):
         Source, on_delete=models.PROTECT, related_name="involvements", null=True, blank=True
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["role", "organisation__name"]
@@ -87,7 +88,7 @@ class Location(models.Model):
     longitude = models.FloatField(null=True, blank=True, editable=False)
     latitude = models.FloatField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["id"]
@@ -169,7 +170,7 @@ class Cost(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="costs")
     quote = models.TextField(blank=True, help_text="The words of the source, if useful.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["id"]
@@ -231,7 +232,7 @@ class Event(ImpreciseDateMixin, models.Model):
     description = models.CharField(max_length=DESCRIPTIVE, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
     imprecise_dates = (("date", "date_precision", "date"),)
 
     class Meta:
@@ -297,7 +298,7 @@ class LegalBasis(models.Model):
     note = models.TextField(blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="legal_bases")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["id"]
@@ -340,7 +341,7 @@ class ImpactAssessment(ImpreciseDateMixin, models.Model):
     url = models.URLField("link", max_length=500, blank=True, validators=[http_url])
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="assessments")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
     imprecise_dates = (("date", "date_precision", "date"),)
 
     class Meta:
@@ -384,7 +385,7 @@ class Citation(models.Model):
     quote = models.TextField(blank=True, help_text="The words of the source that support it.")
     locator = models.CharField(max_length=100, blank=True, help_text="Page or paragraph.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["id"]

@@ -18,6 +18,7 @@ from .base import (
     _slug_not_reserved,
     not_reserved,
 )
+from .edits import EditedHistory
 from .shared import Organisation, Source, Technology
 
 
@@ -118,7 +119,9 @@ class Deployment(ImpreciseDateMixin, models.Model):
 
     objects = DeploymentQuerySet.as_manager()
     history = HistoricalRecords(
-        m2m_fields=[technologies], excluded_fields=["search_text", "search_refs", "search_vector"]
+        bases=[EditedHistory],
+        m2m_fields=[technologies],
+        excluded_fields=["search_text", "search_refs", "search_vector"],
     )
     imprecise_dates = (
         ("start_date", "start_precision", "start date"),

@@ -17,6 +17,7 @@ from .base import (
     http_url,
     not_reserved,
 )
+from .edits import EditedHistory
 
 
 class TechnologyQuerySet(models.QuerySet):
@@ -39,7 +40,7 @@ class Technology(models.Model):
     description = models.TextField(help_text="What it is and does, in plain language.")
 
     objects = TechnologyQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["name"]
@@ -83,7 +84,7 @@ class Organisation(models.Model):
     description = models.TextField(blank=True)
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
         ordering = ["name"]
@@ -127,7 +128,7 @@ class Source(ImpreciseDateMixin, models.Model):
         blank=True, help_text="How to find it when there is no URL, or what to know about it."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[EditedHistory])
     imprecise_dates = (("published", "published_precision", "publication date"),)
 
     class Meta:

@@ -347,7 +347,15 @@ def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
         "sources": [_source_json(n, s) for n, s in enumerate(cited.sources, start=1)],
         "published_at": timestamp(d.published_at) or None,
         "last_updated": timestamp(d.updated),
-        "changes": [{"date": timestamp(c["date"]), "what": c["what"]} for c in changes],
+        "changes": [
+            {
+                "date": timestamp(c["date"]),
+                "version": c["version"],
+                "what": c["what"],
+                "changes": c["changes"],
+            }
+            for c in changes
+        ],
         "cite_as": citation,
     }
 

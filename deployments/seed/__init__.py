@@ -13,7 +13,7 @@ descriptions and the point for the City of London.
 import datetime as dt
 from collections import Counter
 
-from deployments.core import dates
+from deployments.core import dates, edits
 from deployments.models import (
     Citation,
     Cost,
@@ -221,7 +221,9 @@ def load_seed_register() -> Counter:
             },
             tally,
         )
-    for data in DEPLOYMENTS:
-        _load_deployment(data, sources, orgs, techs, tally)
-        tally["deployments"] += 1
+    # One change in each record's history: the record with all its rows, as the seed says.
+    with edits.recording(reason="Loaded from the seed register."):
+        for data in DEPLOYMENTS:
+            _load_deployment(data, sources, orgs, techs, tally)
+            tally["deployments"] += 1
     return tally

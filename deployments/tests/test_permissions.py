@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from deployments.core import versions
 from deployments.editing.forms import EDITORS_ONLY, NEEDS_CITATION, NEEDS_REASON
 from deployments.models import Deployment
 from deployments.tests.factories import (
@@ -275,59 +276,46 @@ def test_it_refuses_to_publish_without_a_citation_through_the_form(editor):
     assert not Deployment.objects.filter(slug="synthetic-new").exists()
 
 
-def test_it_refuses_a_researcher_reverting_a_record_to_a_published_version(editor, researcher):
-    deployment = make_deployment(publication=PUBLISHED)
-    deployment.publication = "review"
-    deployment.save()
-    published_version = deployment.history.filter(publication=PUBLISHED).first()
-    revert_url = reverse(
-        "admin:deployments_deployment_simple_history",
-        args=[deployment.pk, published_version.history_id],
-    )
-    researcher.force_login(make_staff_user("synthetic-researcher-2", "researcher"))
-
-    response = researcher.post(revert_url, deployment_data(published_version.instance))
-
-    assert response.status_code == 200
-    assert EDITORS_ONLY in response.context["adminform"].form.non_field_errors()
-    deployment.refresh_from_db()
-    assert deployment.publication == "review"
+def restore_url(deployment, state) -> str:
+    return reverse("admin:deployments_deployment_restore", args=[deployment.pk, state.index])
 
 
-def test_it_refuses_reverting_to_a_published_version_once_the_citations_are_gone(editor):
-    deployment = make_deployment(publication=PUBLISHED)
+def test_a_restore_never_changes_whether_the_record_is_public(researcher):
+    """Restoring a state from when the record was published brings back what it said, not its
+    publication: publishing stays an editor's decision, and needs its citations."""
+    deployment = make_deployment(publication=PUBLISHED, title="Synthetic as published")
     deployment.citations.all().delete()
-    deployment.publication = "draft"
+    deployment.publication = "review"
+    deployment.title = "Synthetic in review"
     deployment.save()
-    published_version = deployment.history.filter(publication=PUBLISHED).first()
-    revert_url = reverse(
-        "admin:deployments_deployment_simple_history",
-        args=[deployment.pk, published_version.history_id],
+    cited = [s for s in versions.published_versions(deployment.pk) if s.children.get("citations")]
+    published_state = cited[-1]
+
+    response = researcher.post(
+        restore_url(deployment, published_state), {"reason": "Synthetic: back to the text."}
     )
 
-    response = editor.post(revert_url, deployment_data(published_version.instance))
-
-    assert response.status_code == 200
-    assert NEEDS_CITATION in response.context["adminform"].form.errors["publication"]
+    assert response.status_code == 302
     deployment.refresh_from_db()
-    assert deployment.publication == "draft"
+    assert (deployment.title, deployment.publication) == ("Synthetic as published", "review")
+    assert deployment.citations.exists()  # the citation came back with the rest
 
 
-def test_it_refuses_a_revert_from_someone_who_may_only_view(client):
+def test_it_refuses_a_restore_from_someone_who_may_only_view(client):
     viewer = make_staff_user("synthetic-viewer")
     viewer.user_permissions.add(
         *Group.objects.get(name="researcher").permissions.filter(codename="view_deployment")
     )
     client.force_login(viewer)
     deployment = make_deployment(title="Synthetic kept")
-    version = deployment.history.first()
-    revert_url = reverse(
-        "admin:deployments_deployment_simple_history", args=[deployment.pk, version.history_id]
-    )
+    deployment.title = "Synthetic changed"
+    deployment.save()
+    first = versions.history(deployment.pk)[0]
 
-    assert client.get(revert_url).status_code == 200  # looking is allowed
-    response = client.post(revert_url, deployment_data(version.instance) | {"title": "Synthetic x"})
+    history = client.get(reverse("admin:deployments_deployment_history", args=[deployment.pk]))
+    response = client.post(restore_url(deployment, first), {"reason": "Synthetic."})
 
+    assert history.status_code == 200  # looking is allowed
     assert response.status_code == 403
     deployment.refresh_from_db()
-    assert deployment.title == "Synthetic kept"
+    assert deployment.title == "Synthetic changed"

@@ -1,0 +1,257 @@
+"""Whole-record history, as an editor and a reader use it: one version per save with every
+child row, its reason and author, a restore that brings all of it back and says what it did,
+deleted records recovered whole, and a public change log that says old → new."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from deployments.core import versions
+from deployments.models import Citation, Cost, Deployment, Edit, Event
+from deployments.tests.factories import (
+    CHANGELIST_URL,
+    add_row,
+    change_data,
+    change_url,
+    make_deployment,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def history_url(deployment) -> str:
+    return reverse("admin:deployments_deployment_history", args=[deployment.pk])
+
+
+def restore_url(deployment, state) -> str:
+    return reverse("admin:deployments_deployment_restore", args=[deployment.pk, state.index])
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def published(admin_client):
+    """A published record with a GBP 150,000 contract, entered through the admin."""
+    deployment = make_deployment(publication="published", summary="Synthetic first summary.")
+    source = deployment.citations.get().source
+    data = change_data(deployment)
+    add_row(
+        data,
+        "costs",
+        {"amount": "150000", "currency": "GBP", "qualifier": "exact", "covers": "contract"},
+    )
+    data |= {"costs-0-source": str(source.pk), "change_reason": "Synthetic: the contract."}
+    response = admin_client.post(change_url(deployment), data)
+    assert response.status_code == 302
+    return deployment
+
+
+def test_one_save_is_one_version_with_its_author_and_reason(admin_client, admin_user, published):
+    data = change_data(published) | {
+        "summary": "Synthetic vandalised summary.",
+        "costs-0-amount": "999999",
+        "change_reason": "Synthetic: a second look.",
+    }
+    assert admin_client.post(change_url(published), data).status_code == 302
+
+    latest = versions.history(published.pk)[-1]
+    assert latest.edit.user == admin_user
+    assert latest.edit.reason == "Synthetic: a second look."
+    page = admin_client.get(history_url(published))
+    newest = page.context["versions"][0]
+    assert newest["changes"] == [
+        "Summary: Synthetic first summary. → Synthetic vandalised summary.",
+        "Cost “contract value”: GBP 150,000 → GBP 999,999",
+    ]
+    assert "Synthetic: a second look." in page.content.decode()
+
+
+def test_a_change_to_a_published_record_needs_a_reason(admin_client, published):
+    data = change_data(published) | {"summary": "Synthetic, no reason.", "change_reason": ""}
+
+    response = admin_client.post(change_url(published), data)
+
+    assert response.status_code == 200
+    assert "change_reason" in response.context["adminform"].form.errors
+    published.refresh_from_db()
+    assert published.summary == "Synthetic first summary."
+
+
+def test_a_restore_brings_back_every_child_row_and_says_what_it_restored(admin_client, published):
+    """The case that was half-reverted: the summary came back, the cost stayed at 999,999."""
+    good = versions.history(published.pk)[-1]
+    source = published.citations.get().source
+    data = change_data(published) | {
+        "summary": "Synthetic vandalised summary.",
+        "costs-0-amount": "999999",
+        "citations-0-DELETE": "on",
+        "change_reason": "Synthetic vandalism.",
+    }
+    add_row(
+        data,
+        "events",
+        {"kind": "reported", "date": "2024-10-01", "date_precision": "month"},
+    )
+    data |= {"events-0-source": str(source.pk)}
+    data |= {"citations-TOTAL_FORMS": "2", "citations-1-source": str(source.pk)}
+    data |= {"citations-1-claim": "summary"}
+    assert admin_client.post(change_url(published), data).status_code == 302
+    assert Event.objects.filter(deployment=published).count() == 1
+
+    confirm = admin_client.get(restore_url(published, good))
+    refused = admin_client.post(restore_url(published, good), {"reason": ""})
+    response = admin_client.post(
+        restore_url(published, good), {"reason": "Synthetic: undo the vandalism."}, follow=True
+    )
+
+    assert "Cost “contract value”: GBP 999,999 → GBP 150,000" in confirm.context["changes"]
+    assert refused.status_code == 200 and refused.context["reason_missing"]
+    published.refresh_from_db()
+    assert published.summary == "Synthetic first summary."
+    assert list(Cost.objects.filter(deployment=published).values_list("amount", flat=True)) == [
+        Decimal("150000.00")
+    ]
+    assert not Event.objects.filter(deployment=published).exists()
+    assert list(Citation.objects.filter(deployment=published).values_list("claim", flat=True)) == [
+        "general"
+    ]
+    said = " ".join(messages_of(response))
+    assert "Restored state" in said
+    assert "Summary: Synthetic vandalised summary. → Synthetic first summary." in said
+    assert "Cost “contract value”: GBP 999,999 → GBP 150,000" in said
+    assert "Event “Reported” removed" in said
+    assert "Citation" in said and "added" in said
+    restore = versions.history(published.pk)[-1]
+    assert restore.edit.reason == "Synthetic: undo the vandalism."
+    assert restore.content()[2] == good.content()[2]  # every child row as it was
+
+
+def test_simple_historys_revert_link_opens_the_whole_record_restore(admin_client, published):
+    first_row = published.history.order_by("history_date").first()
+    link = reverse(
+        "admin:deployments_deployment_simple_history", args=[published.pk, first_row.history_id]
+    )
+
+    response = admin_client.get(link)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/admin/deployments/deployment/{published.pk}/history/")
+
+
+def test_a_deleted_record_is_recovered_whole(admin_client, published):
+    rows_before = {
+        model: list(model.objects.filter(deployment=published).values())
+        for model in (Cost, Citation)
+    }
+    technologies = list(published.technologies.values_list("pk", flat=True))
+    response = admin_client.post(
+        reverse("admin:deployments_deployment_delete", args=[published.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Deployment.objects.filter(pk=published.pk).exists()
+
+    listing = admin_client.get(reverse("admin:deployments_deployment_deleted"))
+    assert published.title in listing.content.decode()
+    assert "Deleted deployments" in admin_client.get(CHANGELIST_URL).content.decode()
+    response = admin_client.post(
+        reverse("admin:deployments_deployment_deleted"), {"deployment": published.pk}, follow=True
+    )
+
+    recovered = Deployment.objects.get(pk=published.pk)
+    assert (recovered.slug, recovered.publication) == (published.slug, "published")
+    assert list(recovered.technologies.values_list("pk", flat=True)) == technologies
+    for model, rows in rows_before.items():
+        assert list(model.objects.filter(deployment=recovered).values()) == rows
+    assert "with its 2 related row(s)" in " ".join(messages_of(response))
+    assert admin_client.get(recovered.get_absolute_url()).status_code == 200
+
+
+def test_the_public_change_log_names_the_changed_cost_with_old_and_new_values(
+    client, admin_client, published
+):
+    data = change_data(published) | {
+        "costs-0-amount": "175000",
+        "change_reason": "Synthetic: the private reason.",
+    }
+    assert admin_client.post(change_url(published), data).status_code == 302
+
+    page = client.get(published.get_absolute_url()).content.decode()
+    data = client.get(f"/deployments/{published.slug}.json").json()
+
+    assert "Cost “contract value”: GBP 150,000 → GBP 175,000" in page
+    assert "Synthetic: the private reason." not in page  # never why, never who
+    assert "admin" not in page.split("Change log")[1].split("</section>")[0]
+    newest = data["changes"][0]
+    assert newest["what"] == "Changed"
+    assert newest["changes"] == ["Cost “contract value”: GBP 150,000 → GBP 175,000"]
+    assert [entry["version"] for entry in data["changes"]] == sorted(
+        (entry["version"] for entry in data["changes"]), reverse=True
+    )
+
+
+def test_a_draft_state_never_reaches_the_public_change_log(client, admin_client):
+    draft = make_deployment(summary="Synthetic draft wording.")
+    draft.summary = "Synthetic final wording."
+    draft.save()
+    draft.publication = "published"
+    draft.save()
+
+    log = client.get(f"/deployments/{draft.slug}.json").json()["changes"]
+
+    assert [entry["what"] for entry in log] == ["Published"]
+    assert "draft wording" not in str(log)
+
+
+def test_an_edit_groups_every_row_of_one_save():
+    deployment = make_deployment(publication="published")
+    before = Edit.objects.count()
+    from deployments.core import edits
+
+    with edits.recording(None, "Synthetic grouped change."):
+        deployment.summary = "Synthetic new summary."
+        deployment.save()
+        Cost.objects.create(
+            deployment=deployment,
+            source=deployment.citations.get().source,
+            amount=Decimal("10"),
+            covers="budget",
+        )
+
+    assert Edit.objects.count() == before + 1
+    latest = versions.history(deployment.pk)[-1]
+    assert latest.edit.reason == "Synthetic grouped change."
+    assert versions.changes(versions.history(deployment.pk)[-2], latest) == [
+        "Summary: A made-up deployment for a test. → Synthetic new summary.",
+        "Cost “budget” added: GBP 10",
+    ]
+
+
+def test_a_citation_can_point_at_the_version_that_was_read(client, admin_client, published):
+    before = versions.published_versions(published.pk)[-1].number
+    data = change_data(published) | {
+        "costs-0-amount": "175000",
+        "summary": "Synthetic corrected summary.",
+        "change_reason": "Synthetic correction.",
+    }
+    assert admin_client.post(change_url(published), data).status_code == 302
+    url = published.get_absolute_url()
+
+    current = client.get(url).content.decode()
+    then = client.get(f"{url}?version={before}")
+    text = then.content.decode()
+
+    assert "GBP 175,000" in current and f'href="?version={before}"' in current
+    assert f"{url}?version={before + 1}" in current  # the cite-this link names the version
+    assert then.status_code == 200
+    assert "An earlier version." in text and f"This is version {before} of this record" in text
+    assert "GBP 150,000" in text and "GBP 175,000" not in text.split("Change log")[0]
+    assert "Synthetic first summary." in text
+    assert '<meta name="robots" content="noindex">' in text
+    for bad in ("999", "abc", "-1", ""):
+        response = client.get(f"{url}?version={bad}")
+        assert response.status_code == 400, bad
+        assert "Its versions are listed in its change log" in response.content.decode()
