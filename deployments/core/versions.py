@@ -198,7 +198,11 @@ def _row_words(relation: str, row: dict, names: dict) -> tuple[str, str]:
         "involvements": lambda: (organisation, [i.get_role_display(), r.get("note")]),
         "locations": lambda: (
             r.get("name"),
-            [i.get_precision_display(), i.country.name if r.get("country") else ""],
+            [
+                i.get_precision_display(),
+                i.country.name if r.get("country") else "",
+                _point_words(r),
+            ],
         ),
         "costs": lambda: (
             i.get_covers_display().lower() if r.get("covers") else "cost",
@@ -225,6 +229,13 @@ def _row_words(relation: str, row: dict, names: dict) -> tuple[str, str]:
     return _cut(name), _cut("; ".join(str(part) for part in said if part))
 
 
+def _point_words(row: dict) -> str:
+    """A location's map shape, as its representative point: a redrawn shape moves it."""
+    if row.get("latitude") is None:
+        return ""
+    return f"mapped at {row['latitude']:.4f}, {row['longitude']:.4f}"
+
+
 def _field_words(name: str, record: dict, names: dict) -> str:
     model_field = Deployment._meta.get_field(name)
     value = record.get(model_field.attname)
@@ -244,11 +255,27 @@ def _public_fields() -> list[str]:
     ]
 
 
-def changes(old: State | None, new: State, names: dict | None = None) -> list[str]:
-    """What differs from old to new, one line per field or row, old → new."""
+@dataclass(frozen=True)
+class Difference:
+    """One field or row that differs: what it is, and what it said before and after."""
+
+    what: str  # "Summary", "Cost “contract value”"
+    before: str | None  # None: the row was added
+    after: str | None  # None: the row was removed
+
+    def line(self) -> str:
+        if self.before is None:
+            return f"{self.what} added: {self.after}"
+        if self.after is None:
+            return f"{self.what} removed (was: {self.before})"
+        return f"{self.what}: {self.before} → {self.after}"
+
+
+def differences(old: State | None, new: State, names: dict | None = None) -> list[Difference]:
+    """What differs from old to new, field by field and row by row, in public words."""
     names = names if names is not None else _names([s for s in (old, new) if s])
     old = old or State(at=new.at)
-    lines = []
+    found = []
     for name in _public_fields():
         if name in ("start_date", "end_date"):
             keys = (name, f"{name.removesuffix('_date')}_precision")
@@ -257,37 +284,43 @@ def changes(old: State | None, new: State, names: dict | None = None) -> list[st
         if all(old.record.get(k) == new.record.get(k) for k in keys):
             continue
         label = str(Deployment._meta.get_field(name).verbose_name)
-        label = label[:1].upper() + label[1:]
         before = _field_words(name, old.record, names) if old.record else "(none)"
-        lines.append(f"{label}: {before} → {_field_words(name, new.record, names)}")
+        after = _field_words(name, new.record, names)
+        found.append(Difference(label[:1].upper() + label[1:], before, after))
     if old.technologies != new.technologies:
 
         def listed(ids):
             return ", ".join(sorted(names["technologies"].get(i, "?") for i in ids)) or "(none)"
 
-        lines.append(f"Technologies: {listed(old.technologies)} → {listed(new.technologies)}")
+        found.append(Difference("Technologies", listed(old.technologies), listed(new.technologies)))
     for relation, (_model, label) in CHILDREN.items():
         before = old.children.get(relation, {})
         after = new.children.get(relation, {})
+        kind = label[:1].upper() + label[1:]
         for row_id in sorted(before.keys() | after.keys()):
             if before.get(row_id) == after.get(row_id):
                 continue
-            kind = label[:1].upper() + label[1:]
             if row_id not in before:
                 name, said = _row_words(relation, after[row_id], names)
-                lines.append(f"{kind} “{name}” added: {said}")
+                found.append(Difference(f"{kind} “{name}”", None, said))
             elif row_id not in after:
                 name, said = _row_words(relation, before[row_id], names)
-                lines.append(f"{kind} “{name}” removed (was: {said})")
+                found.append(Difference(f"{kind} “{name}”", said, None))
             else:
                 old_name, old_said = _row_words(relation, before[row_id], names)
                 new_name, new_said = _row_words(relation, after[row_id], names)
                 if old_name != new_name:
-                    lines.append(f"{kind} “{old_name}” → “{new_name}”: {old_said} → {new_said}")
+                    what = f"{kind} “{old_name}” → “{new_name}”"
+                    found.append(Difference(what, old_said, new_said))
                 elif old_said != new_said:
-                    lines.append(f"{kind} “{new_name}”: {old_said} → {new_said}")
+                    found.append(Difference(f"{kind} “{new_name}”", old_said, new_said))
                 # Otherwise only what the public does not see differs (an ordering field).
-    return lines
+    return found
+
+
+def changes(old: State | None, new: State, names: dict | None = None) -> list[str]:
+    """What differs from old to new, one line per field or row, old → new."""
+    return [difference.line() for difference in differences(old, new, names)]
 
 
 def public_change_log(deployment_id: int) -> list[dict]:

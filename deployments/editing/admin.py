@@ -229,7 +229,7 @@ class DeploymentAdmin(HistoryAdmin):
                 "the reason and a link to what replaces it.",
             },
         ),
-        ("Reason for this change", {"fields": ["change_reason"]}),
+        ("Reason for this change", {"fields": ["change_reason", "based_on"]}),
     ]
     autocomplete_fields = ["technologies", "replaced_by"]
     list_display = ["title", "status", "publication", "start", "technology_names", "updated"]

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from deployments.core import versions
 from deployments.editing.widgets import GeoJSONMapWidget
 from deployments.models import Deployment, Location
 
@@ -22,6 +23,11 @@ NEEDS_REASON = (
 NEEDS_CHANGE_REASON = (
     "Say why you are changing a published record: the reason is kept with this version in "
     "its history."
+)
+LOST_UPDATE = (
+    "This record was saved by {who} at {at}, after you opened it, so your changes were not "
+    "saved: they would have undone theirs. What they changed: {lines}. Open the record again "
+    "to see their version, then make your change."
 )
 NEEDS_CITATION = "A published deployment needs at least one source: add a citation."
 BAD_GEOJSON_TEXT = (
@@ -44,8 +50,19 @@ class DeploymentForm(forms.ModelForm):
         "never shown to the public.",
     )
 
+    # The record's latest state when the form was opened (core/versions.py): a save based on
+    # an older one would silently undo what someone else saved meanwhile.
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["based_on"].initial = len(versions.history(self.instance.pk))
+
     def clean(self):
         cleaned_data = super().clean()
+        if self.instance.pk:
+            self._refuse_a_lost_update(cleaned_data.get("based_on"))
         current = self._saved_publication()
         reverting = getattr(self.instance, "_history", None) is not None
         if (
@@ -71,6 +88,18 @@ class DeploymentForm(forms.ModelForm):
             for problem in self.instance.publication_problems():
                 self.add_error(field, problem)
         return cleaned_data
+
+    def _refuse_a_lost_update(self, based_on: int | None) -> None:
+        states = versions.history(self.instance.pk)
+        if based_on is None or based_on >= len(states):
+            return
+        since, now = states[based_on - 1] if based_on else None, states[-1]
+        who = now.edit.user if now.edit and now.edit.user else "someone else"
+        lines = versions.changes(since, now) or ["nothing a reader would see"]
+        raise ValidationError(
+            LOST_UPDATE.format(who=who, at=f"{now.at:%d %B %Y %H:%M}", lines="; ".join(lines)),
+            code="lost_update",
+        )
 
     def _saved_publication(self) -> str | None:
         if self.instance.pk is None:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 
+from deployments.core import versions
 from deployments.core.dates import Precision
 from deployments.editing.admin import DeploymentAdmin
 from deployments.models import Citation, Deployment, Organisation, Source, Technology
@@ -121,6 +122,9 @@ def deployment_data(deployment: Deployment) -> dict:
     data["technologies"] = [technology.pk for technology in technologies]
     # A change to a published record needs a reason (editing/forms.py); others ignore it.
     data["change_reason"] = "Synthetic correction for a test."
+    # The state it was opened at, as the change form sends it (editing/forms.py).
+    if deployment.pk:
+        data["based_on"] = str(len(versions.history(deployment.pk)))
     return data
 
 

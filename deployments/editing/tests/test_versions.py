@@ -255,3 +255,32 @@ def test_a_citation_can_point_at_the_version_that_was_read(client, admin_client,
         response = client.get(f"{url}?version={bad}")
         assert response.status_code == 400, bad
         assert "Its versions are listed in its change log" in response.content.decode()
+
+
+def test_the_second_of_two_editors_saving_the_same_record_is_told_and_shown_the_difference(
+    client, admin_client, admin_user, published
+):
+    """Both open the form, both save: the second save would undo the first, so it is refused."""
+    from deployments.tests.factories import make_staff_user
+
+    client.force_login(make_staff_user("synthetic-editor-2", "editor"))
+    first = change_data(published) | {"costs-0-amount": "160000", "change_reason": "Synthetic 1."}
+    second = change_data(published) | {"summary": "Synthetic other.", "change_reason": "Synth 2."}
+    assert admin_client.get(change_url(published)).status_code == 200
+
+    assert admin_client.post(change_url(published), first).status_code == 302
+    response = client.post(change_url(published), second)
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert f"saved by {admin_user}" in errors
+    assert "Cost “contract value”: GBP 150,000 → GBP 160,000" in errors
+    published.refresh_from_db()
+    assert published.summary == "Synthetic first summary."
+    assert Cost.objects.get(deployment=published).amount == Decimal("160000")
+
+    again = change_data(published) | {"summary": "Synthetic other.", "change_reason": "Synth 2."}
+    assert client.post(change_url(published), again).status_code == 302  # on the new version
+    published.refresh_from_db()
+    assert published.summary == "Synthetic other."
+    assert Cost.objects.get(deployment=published).amount == Decimal("160000")
