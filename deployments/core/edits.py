@@ -75,3 +75,11 @@ def stamp(sender, history_instance, **kwargs):
     if current.edit is None:
         current.edit = Edit.objects.create(user=current.user, reason=current.reason)
     history_instance.edit = current.edit
+
+
+def forget_edit() -> None:
+    """The writes of the current recording were rolled back (editing/review.py): the next
+    row starts a new Edit."""
+    current = _current.get()
+    if current is not None:
+        current.edit = None

@@ -158,7 +158,7 @@ def published_versions(deployment_id: int) -> list[State]:
 
 
 # What a change says of a row of each kind: its name, and what it says of it.
-def _names(states: list[State]) -> dict:
+def names_for(states: list[State]) -> dict:
     """The names of the shared entries these states point at: one query per kind."""
     ids = {"organisation_id": set(), "source_id": set()}
     technology_ids = set()
@@ -273,7 +273,7 @@ class Difference:
 
 def differences(old: State | None, new: State, names: dict | None = None) -> list[Difference]:
     """What differs from old to new, field by field and row by row, in public words."""
-    names = names if names is not None else _names([s for s in (old, new) if s])
+    names = names if names is not None else names_for([s for s in (old, new) if s])
     old = old or State(at=new.at)
     found = []
     for name in _public_fields():
@@ -330,7 +330,7 @@ def public_change_log(deployment_id: int) -> list[dict]:
     published before, what differs from the last version then. Never who made a change.
     """
     states = history(deployment_id)
-    names = _names(states)
+    names = names_for(states)
     entries = []
     previous_published = None
     was_published = False
@@ -367,7 +367,7 @@ def restore(target: State, *, deployment: Deployment | None = None, keep_publica
     keep_publication: a revert changes what the record says, not whether it is public.
     """
     with transaction.atomic():
-        before = _state_now(deployment) if deployment is not None else State(at=target.at)
+        before = current_state(deployment) if deployment is not None else State(at=target.at)
         fields = {k: v for k, v in target.record.items() if k not in _STAMPS}
         if deployment is None:
             deployment = Deployment(id=target.record["id"])
@@ -414,7 +414,7 @@ def restore(target: State, *, deployment: Deployment | None = None, keep_publica
                         changed = True
                 if changed or row.pk is None or row._state.adding:
                     row.save()
-        after = _state_now(deployment)
+        after = current_state(deployment)
         return Restored(changes(before, after), skipped)
 
 
@@ -428,7 +428,7 @@ def _missing_shared(values: dict) -> str:
     return ""
 
 
-def _state_now(deployment: Deployment) -> State:
+def current_state(deployment: Deployment) -> State:
     """The record as its tables hold it now, in the form history() gives."""
     record = {
         f.attname: getattr(deployment, f.attname)
@@ -443,3 +443,31 @@ def _state_now(deployment: Deployment) -> State:
         }
     technologies = tuple(sorted(deployment.technologies.values_list("pk", flat=True)))
     return State(at=deployment.updated, record=record, technologies=technologies, children=children)
+
+
+def to_json(state: State) -> dict:
+    """A state as JSON (DjangoJSONEncoder writes the dates and decimals), for a revision."""
+    return {
+        "record": state.record,
+        "technologies": list(state.technologies),
+        "children": {relation: list(rows.values()) for relation, rows in state.children.items()},
+    }
+
+
+def from_json(data: dict, *, at=None) -> State:
+    """The state to_json() wrote, each value read back by its model field."""
+
+    def read(model, values: dict) -> dict:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        return {k: fields[k].to_python(v) for k, v in values.items() if k in fields}
+
+    children = {
+        relation: {row["id"]: read(CHILDREN[relation][0], row) for row in rows}
+        for relation, rows in data["children"].items()
+    }
+    return State(
+        at=at,
+        record=read(Deployment, data["record"]),
+        technologies=tuple(data["technologies"]),
+        children=children,
+    )

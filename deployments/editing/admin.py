@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.core import edits, versions
+from deployments.editing import review
 from deployments.editing.forms import (
     EDITORS_ONLY,
     RESEARCHER_STATES,
@@ -35,6 +36,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Revision,
     Source,
     Technology,
 )
@@ -352,7 +354,41 @@ class DeploymentAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         edits.give_reason(form.cleaned_data.get("change_reason", ""))
+        if change and review.needs_review(request.user, obj):
+            review.begin(request)  # saved as usual, then kept aside for an editor (review.py)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "review_savepoint", None) is not None:
+            data = form.cleaned_data
+            review.finish(request, form.instance, data["change_reason"], data.get("based_on"))
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "review_revision", None) is not None:
+            message = "Proposed a change for review."
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        revision = getattr(request, "review_revision", None)
+        if revision is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            "Your change was sent to an editor for review. The public keeps seeing the "
+            "published version until an editor approves it; you will see the outcome here.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:deployments_revision_change", revision.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        deployment = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "needs_review": review.needs_review(request.user, deployment),
+            "revisions": deployment.revisions.pending() if deployment is not None else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         own = [
@@ -375,7 +411,7 @@ class DeploymentAdmin(HistoryAdmin):
         if template == self.object_history_template:
             deployment = context["object"]
             states = versions.history(deployment.pk)
-            names = versions._names(states)
+            names = versions.names_for(states)
             context["versions"] = [
                 {
                     "state": state,
@@ -407,7 +443,7 @@ class DeploymentAdmin(HistoryAdmin):
             raise Http404("No such version.")
         target = states[index - 1]
         reason = request.POST.get("reason", "").strip()
-        pending = versions.changes(versions._state_now(deployment), target)
+        pending = versions.changes(versions.current_state(deployment), target)
         if request.method == "POST" and reason:
             with edits.recording(request.user, reason):
                 restored = versions.restore(target, deployment=deployment)
@@ -471,3 +507,71 @@ class DeploymentAdmin(HistoryAdmin):
             "gone": gone.select_related("history_user")[:200],
         }
         return TemplateResponse(request, "admin/deployments/deployment/deleted.html", context)
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """The review queue: editors approve or reject; researchers follow their own changes."""
+
+    list_display = ["__str__", "deployment", "author", "status", "reviewer", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["deployment", "author", "reviewer"]
+    search_fields = ["deployment__title", "reason", "review_note"]
+
+    def get_queryset(self, request):
+        revisions = super().get_queryset(request)
+        if self._may_review(request):
+            return revisions
+        return revisions.filter(author=request.user)
+
+    def _may_review(self, request) -> bool:
+        return request.user.has_perm("deployments.publish_deployment")
+
+    def has_add_permission(self, request):
+        return False  # made by saving a published record's change form
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was proposed, and what became of it, stays on record
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, object_id)
+        if revision is None:
+            raise Http404("No such proposed change.")
+        if not self.has_view_or_change_permission(request, revision):
+            raise PermissionDenied
+        may_review = self._may_review(request) and revision.status == Revision.Status.PENDING
+        found = review.review(revision) if revision.status == Revision.Status.PENDING else None
+        problem = ""
+        if request.method == "POST":
+            if not may_review:
+                raise PermissionDenied
+            note = request.POST.get("note", "").strip()
+            decision = request.POST.get("decision")
+            if decision == "approve" and found.changed_since:
+                problem = (
+                    "The record was changed after this was proposed: approving it would undo "
+                    "that change. Reject it with a note, and the researcher can propose it "
+                    "again on the current version."
+                )
+            elif decision == "reject" and not note:
+                problem = "Say why you reject it: the researcher reads your note."
+            elif decision in ("approve", "reject"):
+                if decision == "approve":
+                    review.approve(revision, request.user, note)
+                    self.message_user(request, f"Approved: “{revision.deployment}” is updated.")
+                else:
+                    review.reject(revision, request.user, note)
+                    self.message_user(request, "Rejected: the researcher will see your note.")
+                return redirect("admin:deployments_revision_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(revision),
+            "opts": self.opts,
+            "original": revision,
+            "revision": revision,
+            "review": found,
+            "may_review": may_review,
+            "problem": problem,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/deployments/revision/review.html", context)

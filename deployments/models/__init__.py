@@ -23,7 +23,7 @@ from .claims import (  # noqa: F401
     Location,
 )
 from .deployment import Deployment, DeploymentQuerySet  # noqa: F401
-from .edits import Edit  # noqa: F401
+from .edits import Edit, Revision  # noqa: F401
 from .shared import (  # noqa: F401
     Organisation,
     OrganisationQuerySet,

@@ -1,6 +1,7 @@
 """Edits: what groups the rows one change wrote, so a record's history reads as versions."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -40,3 +41,53 @@ class EditedHistory(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Revision.Status.PENDING)
+
+
+class Revision(models.Model):
+    """A researcher's change to a published record, waiting for an editor: the whole record
+    as it would be (its fields and every row), kept aside until it is approved. The public
+    sees the published record meanwhile (editing/review.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.CASCADE, related_name="revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    reason = models.TextField("reason for the change")
+    # The record's state the change was made on (core/versions.py): approving it over a newer
+    # one would undo what was saved meanwhile.
+    based_on = models.PositiveIntegerField()
+    proposed = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField("editor's note", blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "proposed change"
+
+    def __str__(self):
+        return f"Change to “{self.deployment}” proposed {self.created:%d %B %Y %H:%M}"

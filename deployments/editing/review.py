@@ -1,0 +1,92 @@
+"""Reviewed changes: a researcher's change to a published record waits for an editor.
+
+The change form is saved as usual, inside a savepoint, so the record it would make is exactly
+what the usual save makes (every inline row, every rule of the form); that state is kept as a
+Revision and the savepoint is rolled back. Nothing public changes and nothing derived is
+refreshed until an editor approves it, which writes the state through the ORM as one edit
+(core/versions.py restore), with the researcher's reason and the editor's note.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from deployments.core import edits, versions
+from deployments.models import Deployment, Revision
+
+
+def needs_review(user, deployment: Deployment | None) -> bool:
+    """A change by someone who may not publish, to a record the public can read now."""
+    if deployment is None or deployment.pk is None:
+        return False
+    if user.has_perm("deployments.publish_deployment"):
+        return False
+    saved = Deployment.objects.filter(pk=deployment.pk).values_list("publication", flat=True)
+    return saved.first() == Deployment.Publication.PUBLISHED
+
+
+def begin(request) -> None:
+    """Before the change form's save: everything after this is taken back by finish()."""
+    request.review_savepoint = transaction.savepoint()
+
+
+def finish(request, deployment: Deployment, reason: str, based_on: int | None) -> Revision:
+    """After the save: keep what it made as a Revision, and take the save back."""
+    proposed = versions.current_state(deployment)
+    transaction.savepoint_rollback(request.review_savepoint)
+    edits.forget_edit()  # the Edit the save made was taken back with it
+    deployment.refresh_from_db()
+    revision = Revision.objects.create(
+        deployment=deployment,
+        author=request.user,
+        reason=reason,
+        based_on=based_on if based_on is not None else len(versions.history(deployment.pk)),
+        proposed=versions.to_json(proposed),
+    )
+    request.review_revision = revision
+    return revision
+
+
+@dataclass
+class Review:
+    """What review() found: the differences the change makes, and what changed since."""
+
+    differences: list
+    changed_since: list
+
+
+def review(revision: Revision) -> Review:
+    """The revision's changes against the record now, and anything saved since it was made."""
+    states = versions.history(revision.deployment_id)
+    now = versions.current_state(revision.deployment)
+    proposed = versions.from_json(revision.proposed)
+    names = versions.names_for([now, proposed])
+    since = []
+    if revision.based_on < len(states):
+        base = states[revision.based_on - 1] if revision.based_on else None
+        since = versions.changes(base, states[-1], names)
+    return Review(versions.differences(now, proposed, names), since)
+
+
+def approve(revision: Revision, editor, note: str = "") -> versions.Restored:
+    """Write the proposed record, as one edit with the researcher's reason and the note."""
+    reason = revision.reason + (f" (approved: {note})" if note else " (approved)")
+    with transaction.atomic(), edits.recording(editor, reason):
+        restored = versions.restore(
+            versions.from_json(revision.proposed), deployment=revision.deployment
+        )
+        _close(revision, Revision.Status.APPROVED, editor, note)
+    return restored
+
+
+def reject(revision: Revision, editor, note: str) -> None:
+    _close(revision, Revision.Status.REJECTED, editor, note)
+
+
+def _close(revision: Revision, status: str, editor, note: str) -> None:
+    revision.status = status
+    revision.reviewer = editor
+    revision.reviewed_at = timezone.now()
+    revision.review_note = note
+    revision.save(update_fields=["status", "reviewer", "reviewed_at", "review_note"])

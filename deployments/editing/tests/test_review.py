@@ -1,0 +1,200 @@
+"""Reviewed changes, as a researcher and an editor use them: a researcher's edit to a published
+record waits, invisible to the public, until an editor approves it; a rejection says why."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from deployments.core import versions
+from deployments.models import Cost, Deployment, Revision
+from deployments.tests.factories import (
+    add_row,
+    change_data,
+    change_url,
+    make_deployment,
+    make_staff_user,
+)
+from deployments.tests.test_visibility import PUBLIC_PAGES, _text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def researcher(client):
+    client.force_login(make_staff_user("synthetic-researcher", "researcher"))
+    return client
+
+
+@pytest.fixture
+def editor():
+    from django.test import Client
+
+    editor = Client()
+    editor.force_login(make_staff_user("synthetic-editor", "editor"))
+    return editor
+
+
+@pytest.fixture
+def published():
+    """A published record with a GBP 150,000 contract and a scale."""
+    deployment = make_deployment(
+        publication="published", scale="Synthetic ten cameras", slug="synthetic-reviewed"
+    )
+    Cost.objects.create(
+        deployment=deployment,
+        source=deployment.citations.get().source,
+        amount=Decimal("150000"),
+        covers="contract",
+    )
+    return deployment
+
+
+def propose(researcher, deployment, **changes):
+    data = change_data(deployment) | {"change_reason": "Synthetic: the council's figures."}
+    data |= changes
+    return researcher.post(change_url(deployment), data)
+
+
+def public_text(client, deployment) -> str:
+    urls = [*PUBLIC_PAGES, deployment.get_absolute_url(), f"/deployments/{deployment.slug}.json"]
+    return " ".join(_text(client.get(url)) for url in urls)
+
+
+def test_a_researchers_edit_to_a_published_record_waits_invisible_until_approved(
+    client, researcher, editor, published
+):
+    from django.test import Client
+
+    public = Client()
+    before = public_text(public, published)
+    assert "Synthetic ten cameras" in before and "999999" not in before
+
+    response = propose(
+        researcher, published, scale="Synthetic ninety cameras", **{"costs-0-amount": "999999"}
+    )
+
+    revision = Revision.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:deployments_revision_change", args=[revision.pk])
+    published.refresh_from_db()
+    assert published.scale == "Synthetic ten cameras"
+    assert Cost.objects.get(deployment=published).amount == Decimal("150000")
+    after = public_text(public, published)
+    assert "Synthetic ninety cameras" not in after and "999999" not in after
+    assert "999,999" not in after
+
+    home = editor.get(reverse("admin:index")).content.decode()
+    assert "Changes waiting for review: 1" in home
+    page = editor.get(reverse("admin:deployments_revision_change", args=[revision.pk]))
+    rows = [(d.what, d.before, d.after) for d in page.context["review"].differences]
+    assert ("Scale", "Synthetic ten cameras", "Synthetic ninety cameras") in rows
+    assert ("Cost “contract value”", "GBP 150,000", "GBP 999,999") in rows
+
+    approved = editor.post(
+        reverse("admin:deployments_revision_change", args=[revision.pk]),
+        {"decision": "approve", "note": "Synthetic: checked against the source."},
+    )
+
+    assert approved.status_code == 302
+    published.refresh_from_db()
+    assert published.scale == "Synthetic ninety cameras"
+    assert Cost.objects.get(deployment=published).amount == Decimal("999999")
+    now = public_text(public, published)
+    assert "Synthetic ninety cameras" in now
+    assert "GBP 150,000 → GBP 999,999" in _text(public.get(published.get_absolute_url()))
+    latest = versions.history(published.pk)[-1]
+    assert "the council's figures" in latest.edit.reason and "approved" in latest.edit.reason
+    mine = researcher.get(reverse("admin:index")).content.decode()
+    assert "Approved: Synthetic: checked against the source." in mine
+
+
+def test_a_rejection_needs_a_note_and_the_researcher_reads_it(researcher, editor, published):
+    propose(researcher, published, scale="Synthetic wrong scale")
+    revision = Revision.objects.get()
+    url = reverse("admin:deployments_revision_change", args=[revision.pk])
+
+    refused = editor.post(url, {"decision": "reject", "note": ""})
+    rejected = editor.post(url, {"decision": "reject", "note": "Synthetic: not in the source."})
+
+    assert "Say why you reject it" in refused.content.decode()
+    assert rejected.status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == Revision.Status.REJECTED
+    published.refresh_from_db()
+    assert published.scale == "Synthetic ten cameras"
+    assert (
+        "Rejected: Synthetic: not in the source."
+        in researcher.get(reverse("admin:index")).content.decode()
+    )
+
+
+def test_a_change_saved_since_blocks_the_approval_of_an_older_proposal(
+    researcher, editor, published
+):
+    propose(researcher, published, scale="Synthetic proposed scale")
+    revision = Revision.objects.get()
+    data = change_data(published) | {"summary": "Synthetic editor's own fix."}
+    assert editor.post(change_url(published), data).status_code == 302
+
+    response = editor.post(
+        reverse("admin:deployments_revision_change", args=[revision.pk]), {"decision": "approve"}
+    )
+
+    assert response.status_code == 200
+    assert "approving it would undo that change" in response.content.decode()
+    published.refresh_from_db()
+    assert (published.scale, published.summary) == (
+        "Synthetic ten cameras",
+        "Synthetic editor's own fix.",
+    )
+
+
+def test_a_researchers_draft_is_saved_at_once_and_an_editors_edit_goes_live(
+    researcher, editor, published
+):
+    draft = make_deployment(title="Synthetic draft")
+    data = change_data(draft) | {"title": "Synthetic draft, better"}
+    assert researcher.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.title == "Synthetic draft, better"
+
+    data = change_data(published) | {"scale": "Synthetic editor scale"}
+    assert editor.post(change_url(published), data).status_code == 302
+    assert Deployment.objects.get(pk=published.pk).scale == "Synthetic editor scale"
+    assert not Revision.objects.exists()
+
+
+def test_a_researcher_sees_only_their_own_proposals_and_cannot_approve(
+    researcher, client, published
+):
+    propose(researcher, published, scale="Synthetic mine")
+    revision = Revision.objects.get()
+    url = reverse("admin:deployments_revision_change", args=[revision.pk])
+
+    assert researcher.get(url).status_code == 200
+    assert researcher.post(url, {"decision": "approve"}).status_code == 403
+    other = make_staff_user("synthetic-researcher-b", "researcher")
+    client.force_login(other)
+    assert client.get(url).status_code in (302, 404)  # not theirs: not found
+    published.refresh_from_db()
+    assert published.scale == "Synthetic ten cameras"
+
+
+def test_a_proposal_can_add_a_row_and_approval_adds_it(researcher, editor, published):
+    data = change_data(published) | {"change_reason": "Synthetic: a budget too."}
+    add_row(data, "costs", {"amount": "5", "currency": "GBP", "qualifier": "exact"})
+    source = published.citations.get().source
+    data |= {"costs-1-covers": "budget", "costs-1-source": str(source.pk)}
+    assert researcher.post(change_url(published), data).status_code == 302
+    assert Cost.objects.filter(deployment=published).count() == 1
+
+    editor.post(
+        reverse("admin:deployments_revision_change", args=[Revision.objects.get().pk]),
+        {"decision": "approve"},
+    )
+
+    assert sorted(Cost.objects.filter(deployment=published).values_list("covers", flat=True)) == [
+        "budget",
+        "contract",
+    ]
