@@ -6,7 +6,7 @@ Researchers add and edit; editors also publish, withdraw and delete (groups made
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
@@ -67,7 +67,26 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class NamedEntryAdmin(HistoryAdmin):
+class SharedEntryAdmin(HistoryAdmin):
+    """Organisations, technologies and sources: what published records show of them changes
+    only by an editor's hand, as the importer already requires."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or request.user.has_perm("deployments.publish_deployment"):
+            return form
+
+        class Guarded(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                if self.has_changed() and review.shown_by_a_published_record(self.instance):
+                    raise ValidationError(review.SHARED_REFUSED)
+                return cleaned_data
+
+        return Guarded
+
+
+class NamedEntryAdmin(SharedEntryAdmin):
     """Technologies and organisations: a name, a stable public slug, and their deployments."""
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -100,7 +119,7 @@ class OrganisationAdmin(NamedEntryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(SharedEntryAdmin):
     list_display = ["title", "publisher", "source_type", "published_on", "url"]
     list_filter = ["source_type", "published_precision"]
     search_fields = ["title", "publisher", "url", "notes"]

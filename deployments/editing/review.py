@@ -90,3 +90,32 @@ def _close(revision: Revision, status: str, editor, note: str) -> None:
     revision.reviewed_at = timezone.now()
     revision.review_note = note
     revision.save(update_fields=["status", "reviewer", "reviewed_at", "review_note"])
+
+
+SHARED_REFUSED = (
+    "A published record shows this entry, so only an editor may change it (as an import "
+    "refuses to): ask an editor, or make the change on a draft's own entry."
+)
+
+# The relations through which a deployment shows a shared entry (shared.py's models).
+_SHOWN_THROUGH = {
+    "organisation": ("involvements__organisation",),
+    "technology": ("technologies",),
+    "source": (
+        "citations__source",
+        "costs__source",
+        "events__source",
+        "involvements__source",
+        "legal_bases__source",
+        "impact_assessments__source",
+    ),
+}
+
+
+def shown_by_a_published_record(entry) -> bool:
+    """Whether any published record shows this organisation, technology or source."""
+    published = Deployment.objects.published()
+    return any(
+        published.filter(**{path: entry.pk}).exists()
+        for path in _SHOWN_THROUGH[entry._meta.model_name]
+    )

@@ -198,3 +198,30 @@ def test_a_proposal_can_add_a_row_and_approval_adds_it(researcher, editor, publi
         "budget",
         "contract",
     ]
+
+
+def test_a_researcher_may_not_rename_what_a_published_record_shows(researcher, editor, published):
+    """As the importer refuses a researcher's change to a published record."""
+    from deployments.editing.review import SHARED_REFUSED
+    from deployments.models import Involvement, Organisation
+
+    shown = Organisation.objects.create(name="Synthetic Shown Ltd", slug="synthetic-shown")
+    Involvement.objects.create(deployment=published, organisation=shown, role="supplier")
+    draft_only = Organisation.objects.create(name="Synthetic Draft Ltd", slug="synthetic-draft")
+    Involvement.objects.create(
+        deployment=make_deployment(), organisation=draft_only, role="supplier"
+    )
+
+    def rename(client, organisation, name):
+        url = reverse("admin:deployments_organisation_change", args=[organisation.pk])
+        data = {"name": name, "slug": organisation.slug, "kind": "company", "country": ""}
+        data |= {"website": "", "description": ""}
+        return client.post(url, data)
+
+    refused = rename(researcher, shown, "Synthetic Renamed Ltd")
+    assert refused.status_code == 200
+    assert SHARED_REFUSED in " ".join(refused.context["adminform"].form.non_field_errors())
+    assert Organisation.objects.get(pk=shown.pk).name == "Synthetic Shown Ltd"
+    assert rename(researcher, draft_only, "Synthetic Draft Two Ltd").status_code == 302
+    assert rename(editor, shown, "Synthetic Renamed Ltd").status_code == 302
+    assert Organisation.objects.get(pk=shown.pk).name == "Synthetic Renamed Ltd"
