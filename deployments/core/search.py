@@ -27,7 +27,15 @@ SEARCH_CONFIG = "english"
 # its sources' titles and publishers.
 OWN_TEXTS = ("summary", "description", "scale", "affected_groups", "data_sharing")
 # Every relation whose rows cite a source of the record.
-CITING = ("citations", "costs", "events", "involvements", "legal_bases", "impact_assessments")
+CITING = (
+    "citations",
+    "costs",
+    "events",
+    "involvements",
+    "legal_bases",
+    "impact_assessments",
+    "responses",
+)
 
 
 def documents(ids: list[int]) -> dict[int, tuple[str, str]]:

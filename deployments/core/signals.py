@@ -16,11 +16,12 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
 
-CHILDREN = (Citation, Cost, Event, ImpactAssessment, Involvement, LegalBasis, Location)
+CHILDREN = (Citation, Cost, Event, ImpactAssessment, Involvement, LegalBasis, Location, Response)
 
 # What each shared record gives the deployments that name it: their search documents and CSV
 # lines. A change to anything else (an organisation's website) changes only public pages.
@@ -33,7 +34,15 @@ SHARED_FIELDS = {
 # (csv_export.NAMES), and in its search document by id (search.py).
 NAMED = (Organisation, Technology)
 # The relations through which a deployment names a source.
-SOURCE_RELATIONS = ("citations", "costs", "events", "involvements", "legal_bases", "assessments")
+SOURCE_RELATIONS = (
+    "citations",
+    "costs",
+    "events",
+    "involvements",
+    "legal_bases",
+    "assessments",
+    "responses",
+)
 
 
 @receiver(post_save, sender=Deployment)

@@ -30,6 +30,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -43,6 +44,7 @@ CHILDREN = {
     "legal_bases": (LegalBasis, "legal basis"),
     "impact_assessments": (ImpactAssessment, "impact assessment"),
     "citations": (Citation, "citation"),
+    "responses": (Response, "response"),
 }
 
 _HISTORY_ONLY = {"history_id", "history_date", "history_change_reason", "history_type"}
@@ -192,6 +194,7 @@ def _row_words(relation: str, row: dict, names: dict) -> tuple[str, str]:
     model = CHILDREN[relation][0]
     instance = model(**{k: v for k, v in row.items() if k != "deployment_id"})
     organisation = names["organisation_id"].get(row.get("organisation_id"), "a removed entry")
+    row_organisation = organisation if row.get("organisation_id") else ""
     source = names["source_id"].get(row.get("source_id"), "")
     i, r = instance, row
     words = {
@@ -224,6 +227,14 @@ def _row_words(relation: str, row: dict, names: dict) -> tuple[str, str]:
             ],
         ),
         "citations": lambda: (source, [i.get_claim_display(), r.get("locator"), r.get("quote")]),
+        "responses": lambda: (
+            ", ".join(x for x in (r.get("person"), row_organisation) if x),
+            [
+                i.get_kind_display(),
+                dates.display(r.get("date"), r.get("date_precision"), unknown="undated"),
+                r.get("summary"),
+            ],
+        ),
     }
     name, said = words[relation]()
     return _cut(name), _cut("; ".join(str(part) for part in said if part))

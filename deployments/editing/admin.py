@@ -24,6 +24,7 @@ from deployments.editing.forms import (
     CitationFormSet,
     DeploymentForm,
     LocationForm,
+    OrganisationForm,
     WithdrawalForm,
 )
 from deployments.models import (
@@ -36,6 +37,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Revision,
     Source,
     Technology,
@@ -113,6 +115,7 @@ class TechnologyAdmin(NamedEntryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(NamedEntryAdmin):
+    form = OrganisationForm
     list_display = ["name", "kind", "country", "website", "deployment_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "description", "website"]
@@ -137,6 +140,20 @@ class SourceAdmin(SharedEntryAdmin):
     @admin.display(description="published", ordering="published")
     def published_on(self, obj):
         return obj.published_display
+
+
+class ResponseInline(admin.StackedInline):
+    model = Response
+    fields = [
+        "kind",
+        ("organisation", "person"),
+        ("date", "date_precision"),
+        "summary",
+        "quote",
+        "source",
+    ]
+    autocomplete_fields = ["organisation", "source"]
+    extra = 0
 
 
 # Tabular rows stay one line high; a full-size textarea would make each row a screen tall.
@@ -214,6 +231,7 @@ class DeploymentAdmin(HistoryAdmin):
         EventInline,
         LegalBasisInline,
         ImpactAssessmentInline,
+        ResponseInline,
         CitationInline,
     ]
     fieldsets = [

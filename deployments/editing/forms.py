@@ -2,10 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from deployments.core import versions
 from deployments.editing.widgets import GeoJSONMapWidget
-from deployments.models import Deployment, Location
+from deployments.models import Deployment, Location, Organisation
 
 Publication = Deployment.Publication
 
@@ -106,6 +109,39 @@ class DeploymentForm(forms.ModelForm):
             return None
         saved = Deployment.objects.filter(pk=self.instance.pk)
         return saved.values_list("publication", flat=True).first()
+
+
+class OrganisationForm(forms.ModelForm):
+    """An organisation's name close to one already entered is asked about, not saved blindly:
+    "Buddi Limited" beside "Buddi" splits one body's deployments in two."""
+
+    different = forms.BooleanField(
+        label="It is a different organisation from the similar one named above",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name = cleaned_data.get("name")
+        if name and not cleaned_data.get("different") and "name" in self.changed_data:
+            similar = Organisation.objects.like(name, exclude_pk=self.instance.pk)
+            if similar:
+                links = ", ".join(
+                    format_html(
+                        '<a href="{}">{}</a>',
+                        reverse("admin:deployments_organisation_change", args=[o.pk]),
+                        o.name,
+                    )
+                    for o in similar
+                )
+                self.add_error(
+                    "name",
+                    mark_safe(  # noqa: S308 (format_html escaped each name and address)
+                        f"The register already has {links}: choose it in the record instead, "
+                        "or tick “different organisation” below if this is another body."
+                    ),
+                )
+        return cleaned_data
 
 
 class WithdrawalForm(forms.Form):

@@ -23,6 +23,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -70,6 +71,7 @@ def for_record_page(queryset):
         Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("source")),
         Prefetch("impact_assessments", queryset=ImpactAssessment.objects.select_related("source")),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        Prefetch("responses", queryset=Response.objects.select_related("organisation", "source")),
     )
 
 
@@ -200,6 +202,7 @@ def cite(deployment) -> Cited:
         deployment.events.all(),
         deployment.legal_bases.all(),
         deployment.impact_assessments.all(),
+        deployment.responses.all(),
     ):
         for item in items:
             if item.source_id is not None:

@@ -70,6 +70,8 @@ class Outcome:
     title: str
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Existing records this new one may repeat (the same title): shown in the preview, linked.
+    twins: list = field(default_factory=list)
 
 
 @dataclass
@@ -264,6 +266,9 @@ class Importer(FlatFile, PackageFile):
             self.keep_id(deployment, Deployment, file_id)
             deployment.slug = slug or self.unique_slug(Deployment, text(row, "title"))
             outcome.slug = deployment.slug
+            title = " ".join(text(row, "title").split())
+            if title:
+                outcome.twins = list(Deployment.objects.filter(title__iexact=title)[:3])
         for name in fields:
             if name in sheet.header:
                 value = code(row, name) if name in ENUM_FIELDS else text(row, name)

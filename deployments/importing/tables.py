@@ -12,6 +12,7 @@ from deployments.models import (
     Involvement,
     LegalBasis,
     Location,
+    Response,
 )
 
 CHANGE_REASON = "Imported from a file"  # in each history record the import writes
@@ -29,6 +30,7 @@ ZIP_ORDER = [
     "events",
     "legal_bases",
     "impact_assessments",
+    "responses",
     "citations",
 ]
 CHILD_MODELS = {
@@ -38,6 +40,7 @@ CHILD_MODELS = {
     "events": Event,
     "legal_bases": LegalBasis,
     "impact_assessments": ImpactAssessment,
+    "responses": Response,
     "citations": Citation,
 }
 # A reference column and the table whose ids it holds.

@@ -13,7 +13,7 @@ from django.db import migrations, models
 GRANTS = {"researcher": ["view_revision"], "editor": ["view_revision", "change_revision"]}
 
 
-def grant(apps, schema_editor):
+def grant(apps, schema_editor, grants=None):
     # As 0002_groups does: the permissions of a new model exist only after post_migrate.
     create_permissions(
         global_apps.get_app_config("deployments"),
@@ -23,7 +23,7 @@ def grant(apps, schema_editor):
     )
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
+    for name, codenames in (grants or GRANTS).items():
         group = Group.objects.filter(name=name).first()
         if group is not None:
             group.permissions.add(

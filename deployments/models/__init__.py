@@ -21,6 +21,7 @@ from .claims import (  # noqa: F401
     Involvement,
     LegalBasis,
     Location,
+    Response,
 )
 from .deployment import Deployment, DeploymentQuerySet  # noqa: F401
 from .edits import Edit, Revision  # noqa: F401

@@ -399,3 +399,62 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.get_claim_display()}: {self.source}"
+
+
+class Response(ImpreciseDateMixin, models.Model):
+    """A sourced, dated statement about a deployment by a named organisation or person: an
+    objection, the operator's reply, a regulator's statement, a refusal to comment."""
+
+    class Kind(models.TextChoices):
+        OBJECTION = "objection", "Objection"
+        SUPPORT = "support", "Support"
+        REPLY = "reply", "Reply by the operator"
+        REGULATOR = "regulator", "Regulator’s statement"
+        NO_COMMENT = "no_comment", "Declined to comment or did not respond"
+        OTHER = "other", "Other statement"
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        null=True,
+        blank=True,
+        help_text="Who made it, or whom the person speaks for.",
+    )
+    person = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The person speaking, as reported, e.g. “Lucie Audibert, lawyer and legal "
+        "officer”.",
+    )
+    date, date_precision = _date_pair("date")
+    summary = models.CharField(max_length=DESCRIPTIVE, help_text="What was said, briefly.")
+    quote = models.TextField(blank=True, help_text="The words of the statement, as reported.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses")
+
+    history = HistoricalRecords(bases=[EditedHistory])
+    imprecise_dates = (("date", "date_precision", "date"),)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(person=""),
+                name="response_has_a_speaker",
+                violation_error_message="Name the organisation or the person who made it.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.speaker}"
+
+    @property
+    def speaker(self) -> str:
+        parts = [self.person, self.organisation.name if self.organisation_id else ""]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def date_display(self):
+        return dates.display(self.date, self.date_precision, unknown="undated")

@@ -217,6 +217,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
             self.involvements,
             self.legal_bases,
             self.impact_assessments,
+            self.responses,
         ):
             cited |= Q(pk__in=relation.values("source_id"))
         return Source.objects.filter(cited)

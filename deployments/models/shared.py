@@ -1,5 +1,7 @@
 """Records that many deployments name: technologies, organisations and sources."""
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,6 +67,33 @@ class OrganisationQuerySet(models.QuerySet):
             deployment__publication=Deployment.Publication.PUBLISHED,
         )
         return self.filter(models.Exists(published))
+
+    def like(self, name: str, exclude_pk=None) -> list:
+        """Organisations whose names differ from `name` only by an article, a legal suffix,
+        case or punctuation ("The Barcode Warehouse", "Buddi Limited"): likely the same body."""
+        key = name_key(name)
+        if not key:
+            return []
+        # The key's longest word narrows the candidates in the database; the key decides.
+        word = max(key.split(), key=len)
+        candidates = self.filter(name__icontains=word).exclude(pk=exclude_pk)
+        return [o for o in candidates.order_by("name") if name_key(o.name) == key]
+
+
+# What an organisation's name may carry that does not tell it from another of the same name.
+_ARTICLES = ("the",)
+_LEGAL_SUFFIXES = {"ltd", "limited", "plc", "llp", "llc", "inc", "incorporated", "gmbh", "sa"}
+_LEGAL_SUFFIXES |= {"ag", "bv", "nv", "spa", "srl", "co", "company", "group", "uk"}
+
+
+def name_key(name: str) -> str:
+    """A name reduced to what tells one organisation from another."""
+    words = re.sub(r"[^\w\s]", " ", name.casefold()).split()
+    if words and words[0] in _ARTICLES:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words = words[:-1]
+    return " ".join(words)
 
 
 class Organisation(models.Model):

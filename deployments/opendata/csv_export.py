@@ -47,6 +47,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -103,6 +104,7 @@ CITING = [
     (Event, [("date", 't."date"'), ("id", "t.id")], ""),
     (LegalBasis, [("id", "t.id")], ""),
     (ImpactAssessment, [("date", 't."date"'), ("id", "t.id")], ""),
+    (Response, [("date", 't."date"'), ("id", "t.id")], ""),
 ]
 # The same relations as the search document's (search.CITING), which lists them without an
 # order: a relation that cites a source must be in both.

@@ -17,6 +17,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
 )
 
@@ -584,6 +585,37 @@ TABLES = [
             _source_ref(),
         ],
         foreign_keys={"deployment_id": "deployments", "source_id": "sources"},
+    ),
+    Table(
+        "responses",
+        "Responses",
+        "Sourced, dated statements about a deployment by named organisations or people: "
+        "objections, the operator's replies, regulators' statements, refusals to comment.",
+        [
+            _key(),
+            _ref("deployment_id", "deployments"),
+            _enum(
+                "kind", "What kind of statement.", Response.Kind.choices, "objection", required=True
+            ),
+            Column(
+                "organisation_id",
+                "integer",
+                "The id of the organisation (organisations.csv) that made it, or that the "
+                "person speaks for; empty when none is named.",
+                "9",
+            ),
+            _text("person", "The person speaking, as reported.", "Synthetic Name, lawyer"),
+            _date("date", "When it was made (or reported).", "2022-08"),
+            _precision("date_precision", "the date"),
+            _text("summary", "What was said, briefly.", required=True),
+            _text("quote", "The words of the statement, as reported."),
+            _source_ref(),
+        ],
+        foreign_keys={
+            "deployment_id": "deployments",
+            "organisation_id": "organisations",
+            "source_id": "sources",
+        },
     ),
     Table(
         "citations",

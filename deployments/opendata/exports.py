@@ -22,6 +22,7 @@ from deployments.models import (
     Involvement,
     LegalBasis,
     Location,
+    Response,
     Source,
 )
 from deployments.opendata import dictionary
@@ -114,7 +115,7 @@ def fetch_records(ids: list[int]) -> list[dict]:
             records[row["deployment_id"]][key].append(row)
 
     # Sources in the order the record page numbers them (records.cite): citations first,
-    # then organisation roles, costs, events, legal bases, assessments.
+    # then organisation roles, costs, events, legal bases, assessments, responses.
     cited = {deployment_id: [] for deployment_id in records}
     citing = [
         Citation.objects.order_by("id"),
@@ -123,6 +124,7 @@ def fetch_records(ids: list[int]) -> list[dict]:
         Event.objects.order_by("date", "id"),
         [(r["deployment_id"], r["source_id"]) for r in _rows(records, "legal_bases")],
         ImpactAssessment.objects.order_by("date", "id"),
+        Response.objects.order_by("date", "id"),
     ]
     for pairs in citing:
         if not isinstance(pairs, list):
@@ -341,6 +343,22 @@ def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
                 "citation": a.citation_number,
             }
             for a in d.impact_assessments.all()
+        ],
+        "responses": [
+            {
+                "kind": r.kind,
+                "organisation": r.organisation
+                and {
+                    "slug": r.organisation.slug,
+                    "name": r.organisation.name,
+                },
+                "person": r.person,
+                **_date_json(r.date, r.date_precision),
+                "summary": r.summary,
+                "quote": r.quote,
+                "citation": r.citation_number,
+            }
+            for r in d.responses.all()
         ],
         # Claim -> the numbers of the sources that support it, as the page's marks.
         "citations": cited.claims,

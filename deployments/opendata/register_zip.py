@@ -25,6 +25,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -52,6 +53,7 @@ def table_queryset(name: str):
         "events": Event,
         "legal_bases": LegalBasis,
         "impact_assessments": ImpactAssessment,
+        "responses": Response,
         "citations": Citation,
     }
     if name == "deployments":
@@ -64,8 +66,10 @@ def table_queryset(name: str):
             "deployment_id", "technology_id"
         )
     if name == "organisations":
-        used = Involvement.objects.filter(deployment__in=published).values("organisation_id")
-        return Organisation.objects.filter(pk__in=used).order_by("id")
+        # Those a published record names: by a role, or as the maker of a response.
+        roles = Involvement.objects.filter(deployment__in=published).values("organisation_id")
+        responses = Response.objects.filter(deployment__in=published).values("organisation_id")
+        return Organisation.objects.filter(Q(pk__in=roles) | Q(pk__in=responses)).order_by("id")
     if name == "sources":
         # Only sources a published record uses: a source cited by a draft can reveal it.
         used = Q()

@@ -24,6 +24,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -159,6 +160,19 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
                 "availability": assessment["availability"],
                 "obtained_by": assessment["obtained_by"],
             },
+            tally,
+        )
+    for response in data.get("responses", []):
+        _upsert(
+            Response,
+            {
+                "deployment": deployment,
+                "kind": response["kind"],
+                "organisation": orgs[response["organisation"]],
+                "person": response["person"],
+                "source": sources[response["source"]],
+            },
+            {"summary": response["summary"], "quote": response["quote"]},
             tally,
         )
     for source, claim, quote in data["citations"]:

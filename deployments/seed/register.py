@@ -12,6 +12,7 @@ from deployments.models import (
     Involvement,
     LegalBasis,
     Organisation,
+    Response,
     Source,
 )
 
@@ -125,6 +126,28 @@ ORGANISATIONS = [
         "kind": Organisation.Kind.COMPANY,
         "country": "",
         "description": _NOT_IN_SEEDS,
+    },
+    # Named in the smartwatch article only for what their people said of it (its responses).
+    {
+        "name": "Privacy International",
+        "slug": "privacy-international",
+        "kind": Organisation.Kind.NGO,
+        "country": "",
+        "description": f"Campaign group. {_NOT_IN_SEEDS}",
+    },
+    {
+        "name": "Liberty",
+        "slug": "liberty",
+        "kind": Organisation.Kind.NGO,
+        "country": "",
+        "description": f"Human rights group. {_NOT_IN_SEEDS}",
+    },
+    {
+        "name": "Birkbeck, University of London",
+        "slug": "birkbeck-university-of-london",
+        "kind": Organisation.Kind.OTHER,
+        "country": "GB",
+        "description": "University.",
     },
     {
         "name": "PA Consulting",
@@ -566,6 +589,84 @@ DEPLOYMENTS = [
                 "source": "cw",
             },
         ],
+        # The article gives no date, so neither do the statements it reports.
+        "responses": [
+            {
+                "kind": Response.Kind.REPLY,
+                "organisation": "Home Office",
+                "person": "",
+                "summary": "The scheme applies only to convicted foreign national offenders, not "
+                "to asylum seekers; since August 2021 the Home Office has tagged over 2,500 "
+                "foreign criminals.",
+                "quote": "The public expects us to monitor convicted foreign-national offenders "
+                "and to suggest this contract applies to asylum seekers who have arrived via "
+                "illegal means is simply wrong. Since August 2021, the Home Office has "
+                "successfully tagged over 2,500 foreign criminals",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.OTHER,
+                "organisation": "Ministry of Justice",
+                "person": "A spokesperson",
+                "summary": "The MoJ put out the contract on behalf of the Home Office, because it "
+                "already tags offenders; beyond this the policy has nothing to do with the MoJ.",
+                "quote": "the contract was put out by the MoJ on behalf of the Home Office, but "
+                "beyond this, the policy has nothing to do with the MoJ",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.OBJECTION,
+                "organisation": "Birkbeck, University of London",
+                "person": "Monish Bhatia, lecturer in criminology",
+                "summary": "Calls the policy “racial surveillance” of people who have already "
+                "completed their sentences, with a detrimental impact on migrants' health.",
+                "quote": "It is an intrusive technology of control with detrimental impact on "
+                "migrant health and well-being. The Home Office have not provided any evidence "
+                "to show why electronic monitoring is necessary",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.OBJECTION,
+                "organisation": "Privacy International",
+                "person": "Lucie Audibert, lawyer and legal officer",
+                "summary": "Facial recognition is an imperfect and dangerous technology that "
+                "tends to discriminate against people of colour and marginalised communities.",
+                "quote": "Facial recognition is known to be an imperfect and dangerous technology "
+                "that tends to discriminate against people of colour and marginalised "
+                "communities.",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.OBJECTION,
+                "organisation": "Liberty",
+                "person": "Sam Grant, head of policy and campaigns",
+                "summary": "Facial recognition is a “discriminatory and oppressive” surveillance "
+                "tool that entrenches patterns of discrimination.",
+                "quote": "It is impossible to regulate for the dangers created by a technology "
+                "that is oppressive by design.",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.NO_COMMENT,
+                "organisation": "Home Office",
+                "person": "",
+                "summary": "Did not answer Computer Weekly's questions on the manual check, the "
+                "rationale and the evidence for the monitoring by publication.",
+                "quote": "Computer Weekly asked the Home Office what the manual verification "
+                "process would entail, but received no response by time of publication.",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.NO_COMMENT,
+                "organisation": "Buddi",
+                "person": "",
+                "summary": "Did not answer Computer Weekly about its involvement by publication.",
+                "quote": "Computer Weekly contacted Buddi about its involvement in the Home "
+                "Office plans to conduct biometric scans of convicted migrants faces, but "
+                "received no response by time of publication.",
+                "source": "cw",
+            },
+        ],
         "citations": [
             (
                 "cw",
@@ -651,6 +752,28 @@ DEPLOYMENTS = [
                 "kind": Event.Kind.CONTRACT,
                 "date": "2022-07",
                 "description": "Contract awarded to The Barcode Warehouse.",
+                "source": "cw",
+            },
+        ],
+        "responses": [
+            {
+                "kind": Response.Kind.NO_COMMENT,
+                "organisation": "Home Office",
+                "person": "",
+                "summary": "Did not say by publication whether the contract is part of the same "
+                "policy to electronically monitor migrants.",
+                "quote": "Computer Weekly asked the Home Office about the contract, and whether "
+                "it was part of the same policy to electronically monitor migrants, but received "
+                "no response by time of publication.",
+                "source": "cw",
+            },
+            {
+                "kind": Response.Kind.NO_COMMENT,
+                "organisation": "The Barcode Warehouse",
+                "person": "",
+                "summary": "Did not answer Computer Weekly by publication.",
+                "quote": "Computer Weekly also asked The Barcode Warehouse, but similarly "
+                "received no response.",
                 "source": "cw",
             },
         ],

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from deployments.core import versions
 from deployments.editing.forms import EDITORS_ONLY, NEEDS_CITATION, NEEDS_REASON
-from deployments.models import Deployment
+from deployments.models import Deployment, Revision
 from deployments.tests.factories import (
     ADD_URL,
     CHANGELIST_URL,
@@ -134,7 +134,10 @@ def test_it_shows_a_researcher_the_publication_of_a_public_record_read_only(rese
 
     assert response.status_code == 302
     published.refresh_from_db()
-    assert (published.publication, published.scale) == (PUBLISHED, "Synthetic scale")
+    # Not saved over the published record: proposed, for an editor (editing/review.py).
+    assert (published.publication, published.scale) == (PUBLISHED, "")
+    proposed = Revision.objects.get(deployment=published).proposed["record"]
+    assert (proposed["publication"], proposed["scale"]) == (PUBLISHED, "Synthetic scale")
 
 
 def test_it_gives_a_researcher_no_publish_withdraw_or_delete_action(researcher):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from deployments.models import (
     Citation,
@@ -23,6 +24,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -188,7 +190,39 @@ def test_it_names_only_organisations_in_the_seeds(register, seed_text):
     as_written = {"PA Consulting": "PA has worked in and around ANPR"}
     for name in Organisation.objects.values_list("name", flat=True):
         assert as_written.get(name, name) in seed_text
-    assert not Organisation.objects.filter(name__icontains="Privacy International").exists()
+    # Privacy International obtained the DPIA, and its lawyer is quoted: a response, never a
+    # role in the deployment.
+    campaigners = Organisation.objects.filter(name__in=["Privacy International", "Liberty"])
+    assert not Involvement.objects.filter(organisation__in=campaigners).exists()
+
+
+@pytest.mark.django_db
+def test_it_records_the_smartwatch_articles_statements_verbatim_and_undated(register, seed_text):
+    watch = _deployment(SMARTWATCH)
+    responses = list(watch.responses.select_related("organisation"))
+    speakers = {(r.kind, r.organisation.name, r.person) for r in responses}
+    assert ("reply", "Home Office", "") in speakers
+    assert ("objection", "Privacy International", "Lucie Audibert, lawyer and legal officer") in (
+        speakers
+    )
+    assert ("objection", "Liberty", "Sam Grant, head of policy and campaigns") in speakers
+    assert (
+        "objection",
+        "Birkbeck, University of London",
+        "Monish Bhatia, lecturer in criminology",
+    ) in speakers
+    assert ("no_comment", "Buddi", "") in speakers
+    reply = next(r for r in responses if r.kind == "reply")
+    assert "tagged over 2,500 foreign criminals" in reply.quote
+    assert "2,500" in reply.summary
+    every = Response.objects.all()
+    assert every.count() == len(responses) + 2  # and Proc764's two unanswered questions
+    for response in every:
+        assert response.quote and _normalise(response.quote) in seed_text, response.quote
+        assert response.source.title == "UK to surveil convicted migrants with facial recognition"
+        assert response.date is None  # the article is undated: so are the statements
+    page = Client().get(watch.get_absolute_url()).content.decode()
+    assert "Lucie Audibert, lawyer and legal officer, Privacy International" in page
 
 
 @pytest.mark.django_db

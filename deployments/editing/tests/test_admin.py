@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from deployments.editing.forms import BAD_GEOJSON_TEXT
 from deployments.models import Cost, Deployment
@@ -340,3 +341,36 @@ def test_it_adds_with_no_inline_rows_at_all(admin_client):
     assert response.status_code == 302, form_errors(response)
     assert Cost.objects.count() == 0
     assert Deployment.objects.get().publication == "draft"
+
+
+@pytest.mark.parametrize(
+    ("existing", "typed"),
+    [("The Barcode Warehouse", "Barcode Warehouse"), ("Buddi", "Buddi Limited")],
+)
+def test_a_name_close_to_an_existing_organisation_is_asked_about(admin_client, existing, typed):
+    from deployments.models import Organisation
+
+    first = Organisation.objects.create(name=existing, slug="synthetic-first")
+    url = reverse("admin:deployments_organisation_add")
+    data = {"name": typed, "slug": "synthetic-second", "kind": "company", "country": ""}
+    data |= {"website": "", "description": ""}
+
+    asked = admin_client.post(url, data)
+    saved = admin_client.post(url, data | {"different": "on"})
+
+    errors = " ".join(asked.context["adminform"].form.errors["name"])
+    assert f'href="/admin/deployments/organisation/{first.pk}/change/"' in errors
+    assert existing in errors
+    assert saved.status_code == 302
+    assert Organisation.objects.filter(name=typed).exists()
+
+
+def test_an_unrelated_name_is_saved_without_a_question(admin_client):
+    from deployments.models import Organisation
+
+    Organisation.objects.create(name="Synthetic Warehouse Partners", slug="synthetic-first")
+    url = reverse("admin:deployments_organisation_add")
+    data = {"name": "Synthetic Warehouse", "slug": "synthetic-second", "kind": "company"}
+    data |= {"country": "", "website": "", "description": ""}
+
+    assert admin_client.post(url, data).status_code == 302

@@ -470,3 +470,18 @@ def test_it_never_makes_a_reserved_slug_from_a_title(reference):
 
     assert report.ok, problems(report)
     assert Deployment.objects.get().slug == "map-2"
+
+
+def test_the_preview_flags_a_record_that_already_exists_with_a_link(client, reference):
+    from deployments.tests.factories import make_deployment
+
+    existing = make_deployment(title="Synthetic Deployment 1", publication="published")
+    client.force_login(make_staff_user("synthetic-editor", group="editor"))
+
+    preview = upload(client, csv_file([row(1), row(2)]))
+
+    html = preview.content.decode()
+    assert "The register already has a record with this title" in html
+    assert f'href="/admin/deployments/deployment/{existing.pk}/change/"' in html
+    assert html.count("already has a record with this title") == 1  # row 2 is new
+    assert Deployment.objects.count() == 1  # nothing written before the confirmation

@@ -20,6 +20,7 @@ from deployments.models import (
     LegalBasis,
     Location,
     Organisation,
+    Response,
     Source,
     Technology,
 )
@@ -29,6 +30,7 @@ from deployments.tests.synthetic import body, make_records
 pytestmark = pytest.mark.django_db
 
 REGISTER_MODELS = (
+    Response,
     Citation,
     Cost,
     Event,
@@ -177,6 +179,22 @@ def awkward_register():
         obtained_by="Synthetic NGO",
         url="https://example.org/eia",
     )
+    # A statement by an organisation only a response names, and an undated one by a person.
+    critic = Organisation.objects.create(name="Synthetic Critics", slug="synthetic-critics")
+    Response.objects.create(
+        deployment=deployment,
+        source=twin_a,
+        kind="objection",
+        organisation=critic,
+        person="Synthetic Person, =spokesperson",
+        date=dt.date(2022, 8, 1),
+        date_precision=Precision.MONTH,
+        summary="Synthetic objection; with a semicolon",
+        quote="-quoted words",
+    )
+    Response.objects.create(
+        deployment=deployment, source=no_url, kind="no_comment", person="Synthetic", summary="x"
+    )
     return cast
 
 
@@ -203,6 +221,8 @@ def test_it_round_trips_the_register_byte_for_byte(client, tmp_path):
     first = register_zip(client)
     assert b"synthetic-awkward" in tables(first)["deployments.csv"]
     assert b"Synthetic draft" not in first.replace(b"\n", b"")
+    assert b"Synthetic objection; with a semicolon" in tables(first)["responses.csv"]
+    assert b"Synthetic Critics" in tables(first)["organisations.csv"]
     path = tmp_path / "register.zip"
     path.write_bytes(first)
 

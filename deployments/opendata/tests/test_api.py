@@ -213,3 +213,34 @@ def test_it_zips_the_register_in_a_number_of_queries_that_does_not_grow(
     make_records(45, start=6)
     with django_assert_num_queries(13):
         assert body(client.get("/data/register.zip")).startswith(b"PK")
+
+
+def test_a_records_responses_are_in_its_json_and_page_each_with_its_source(client, cast):
+    from deployments.models import Organisation, Response, Source
+
+    other = Source.objects.create(title="Synthetic second source", publisher="Synthetic Post")
+    critic = Organisation.objects.create(name="Synthetic Watchdog", slug="synthetic-watchdog")
+    Response.objects.create(
+        deployment=cast.camera,
+        kind="objection",
+        organisation=critic,
+        person="Synthetic Speaker, director",
+        summary="Synthetic objection to the cameras.",
+        quote="Synthetic quoted words.",
+        source=other,
+    )
+
+    data = client.get("/deployments/camera.json").json()
+    page = client.get("/deployments/camera/").content.decode()
+
+    (response,) = data["responses"]
+    assert response["kind"] == "objection"
+    assert response["organisation"] == {"slug": "synthetic-watchdog", "name": "Synthetic Watchdog"}
+    assert (response["person"], response["summary"]) == (
+        "Synthetic Speaker, director",
+        "Synthetic objection to the cameras.",
+    )
+    assert data["sources"][response["citation"] - 1]["title"] == "Synthetic second source"
+    assert "Synthetic Speaker, director, Synthetic Watchdog" in page
+    assert "Synthetic quoted words." in page
+    assert b"Synthetic second source" in body(client.get("/deployments.csv"))
