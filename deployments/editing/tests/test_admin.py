@@ -87,6 +87,11 @@ def full_deployment_post(geometry: str = json.dumps(POINT), **fields) -> dict:
             | {"obtained_by": "Synthetic Watch", "url": "", "source": source.pk}
         ],
         "citations": [{"source": source.pk, "claim": "general", "quote": "", "locator": "p. 2"}],
+        "responses": [
+            {"kind": "objection", "organisation": "", "person": "Synthetic Critic", "date": ""}
+            | {"date_precision": "unknown", "summary": "Synthetic objection.", "quote": ""}
+            | {"source": source.pk}
+        ],
     }
     for prefix, prefix_rows in rows.items():
         data |= formset_data(prefix, prefix_rows)
@@ -119,6 +124,7 @@ def test_it_adds_a_whole_deployment_from_one_page(admin_client):
     assert deployment.legal_bases.get().instrument == "Synthetic Act 2018"
     assert deployment.impact_assessments.get().date == dt.date(2024, 1, 1)
     assert deployment.citations.get().locator == "p. 2"
+    assert deployment.responses.get().person == "Synthetic Critic"
 
 
 def test_it_saves_the_drawn_geometry_and_its_point(admin_client):

@@ -196,11 +196,12 @@ def test_it_lists_the_json_in_a_number_of_queries_that_does_not_grow(
     client, django_assert_num_queries
 ):
     make_records(5)
-    # The freshness state, the records, their relations and the (cached) total.
-    with django_assert_num_queries(14):
+    # The freshness state, the records, their relations (responses' sources included) and the
+    # (cached) total.
+    with django_assert_num_queries(15):
         assert len(client.get("/deployments.json").json()["results"]) == 5
     make_records(45, start=6)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert len(client.get("/deployments.json").json()["results"]) == 50
 
 
@@ -208,10 +209,10 @@ def test_it_zips_the_register_in_a_number_of_queries_that_does_not_grow(
     client, django_assert_num_queries
 ):
     make_records(5)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert body(client.get("/data/register.zip")).startswith(b"PK")
     make_records(45, start=6)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert body(client.get("/data/register.zip")).startswith(b"PK")
 
 
