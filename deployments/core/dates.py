@@ -41,6 +41,52 @@ def parse(text: str) -> tuple[dt.date, str]:
         raise ValueError(f"“{text}” is not a real calendar date.") from None
 
 
+_MONTHS = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_MONTHS["sept"] = 9
+# What a person writes: "July 2022", "14 October 2024", "October 14, 2024", "14/10/2024".
+_WORDS = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\.?,?\s+(\d{4})$")
+_AMERICAN = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,\s*(\d{4})$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # day first, as in the UK and Europe
+TYPED_FORMATS = "2022, July 2022, 2022-07, 14 October 2024, 14/10/2024 or 2024-10-14"
+
+
+def parse_typed(text: str) -> tuple[dt.date, str]:
+    """A date as a person types it into a form, with the precision the text gives: the ISO
+    forms parse() reads, and "July 2022", "Oct 2024", "14 October 2024", "October 14, 2024",
+    "14/10/2024" (day first). Raises ValueError with a readable message for anything else."""
+    cleaned = " ".join((text or "").split()).casefold()
+    day = month = year = None
+    if words := _WORDS.match(cleaned):
+        day, month, year = words.group(1), _MONTHS.get(words.group(2)), words.group(3)
+    elif american := _AMERICAN.match(cleaned):
+        month, day, year = _MONTHS.get(american.group(1)), american.group(2), american.group(3)
+    elif slashed := _SLASHED.match(cleaned):
+        day, month, year = slashed.groups()
+    else:
+        try:
+            return parse(cleaned)
+        except ValueError:
+            raise ValueError(
+                f"“{text}” is not a date this form can read: write it as {TYPED_FORMATS}."
+            ) from None
+    if month is None:
+        raise ValueError(f"“{text}”: the month is not one this form knows; write it in full.")
+    try:
+        if day:
+            return dt.date(int(year), int(month), int(day)), Precision.DAY
+        return dt.date(int(year), int(month), 1), Precision.MONTH
+    except ValueError:
+        raise ValueError(f"“{text}” is not a real calendar date.") from None
+
+
+# From the most precise: a precision may be chosen no finer than the date typed.
+PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2, Precision.UNKNOWN: 3}
+
+
 def normalise(value: dt.date | None, precision: str) -> dt.date | None:
     """Truncate a date to the first day of its period, so equal periods compare equal."""
     if value is None or precision == Precision.UNKNOWN:

@@ -25,6 +25,7 @@ from deployments.editing.forms import (
     DeploymentForm,
     LocationForm,
     OrganisationForm,
+    TypedDatesForm,
     WithdrawalForm,
 )
 from deployments.models import (
@@ -123,6 +124,7 @@ class OrganisationAdmin(NamedEntryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(SharedEntryAdmin):
+    form = TypedDatesForm
     list_display = ["title", "publisher", "source_type", "published_on", "url"]
     list_filter = ["source_type", "published_precision"]
     search_fields = ["title", "publisher", "url", "notes"]
@@ -144,6 +146,7 @@ class SourceAdmin(SharedEntryAdmin):
 
 class ResponseInline(admin.StackedInline):
     model = Response
+    form = TypedDatesForm
     fields = [
         "kind",
         ("organisation", "person"),
@@ -189,6 +192,7 @@ class CostInline(admin.TabularInline):
 
 class EventInline(admin.TabularInline):
     model = Event
+    form = TypedDatesForm
     fields = ["kind", "date", "date_precision", "description", "source"]
     autocomplete_fields = ["source"]
     extra = 0
@@ -204,6 +208,7 @@ class LegalBasisInline(admin.TabularInline):
 
 class ImpactAssessmentInline(admin.TabularInline):
     model = ImpactAssessment
+    form = TypedDatesForm
     fields = ["kind", "date", "date_precision", "availability", "obtained_by", "url", "source"]
     autocomplete_fields = ["source"]
     extra = 0

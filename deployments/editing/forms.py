@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from deployments.core import versions
+from deployments.core import dates, versions
+from deployments.core.dates import Precision
 from deployments.editing.widgets import GeoJSONMapWidget
 from deployments.models import Deployment, Location, Organisation
 
@@ -39,7 +40,71 @@ BAD_GEOJSON_TEXT = (
 )
 
 
-class DeploymentForm(forms.ModelForm):
+class TypedDateField(forms.CharField):
+    """An imprecise date typed as a person writes it; cleans to (date, precision) or None."""
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        try:
+            return dates.parse_typed(text)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
+class TypedDatesForm(forms.ModelForm):
+    """A model's imprecise dates (its `imprecise_dates`) typed as text: "2022", "July 2022",
+    "14 October 2024"... The precision is read from the text and the date shown back at it;
+    a precision chosen as well may only be coarser ("14 October 2024", known to the month)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, precision, _label in self._meta.model.imprecise_dates:
+            if name not in self.fields:
+                continue
+            model_field = self.fields[name]
+            self.fields[name] = TypedDateField(
+                label=model_field.label,
+                required=model_field.required,
+                help_text=f"As you would write it: {dates.TYPED_FORMATS}.",
+            )
+            if precision in self.fields:
+                chosen = self.fields[precision]
+                chosen.required = False
+                chosen.choices = [("", "as typed"), *Precision.choices]
+                chosen.help_text = "Leave “as typed”, or choose a coarser one."
+            if not self.is_bound:
+                value = getattr(self.instance, name)
+                known = getattr(self.instance, precision)
+                self.initial[name] = dates.display(value, known, unknown="") if value else ""
+                self.initial[precision] = ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, precision, label in self._meta.model.imprecise_dates:
+            if name not in self.fields or name not in cleaned_data:
+                continue
+            typed, chosen = cleaned_data[name], cleaned_data.get(precision) or ""
+            if typed is None:
+                cleaned_data[name] = None
+                cleaned_data[precision] = chosen or Precision.UNKNOWN
+                continue
+            value, read = typed
+            if chosen and dates.PRECISION_RANK[chosen] < dates.PRECISION_RANK[read]:
+                self.add_error(
+                    precision,
+                    f"“{dates.display(value, read)}” is known to the {read.label.lower()}: "
+                    f"choose “as typed”, or type the {label} more precisely.",
+                )
+                del cleaned_data[name]
+                continue
+            cleaned_data[name] = value
+            cleaned_data[precision] = chosen or read
+        return cleaned_data
+
+
+class DeploymentForm(TypedDatesForm):
     """Base form for DeploymentAdmin (which supplies Meta: model and fields)."""
 
     # Set by DeploymentAdmin.get_form for the user making the request.

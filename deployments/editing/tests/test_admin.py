@@ -380,3 +380,64 @@ def test_an_unrelated_name_is_saved_without_a_question(admin_client):
     data |= {"country": "", "website": "", "description": ""}
 
     assert admin_client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("typed", "chosen", "stored"),
+    [
+        ("2022", "", (dt.date(2022, 1, 1), "year")),
+        ("July 2022", "", (dt.date(2022, 7, 1), "month")),
+        ("2022-07", "", (dt.date(2022, 7, 1), "month")),
+        ("14 October 2024", "", (dt.date(2024, 10, 14), "day")),
+        ("2024-10-14", "", (dt.date(2024, 10, 14), "day")),
+        ("14/10/2024", "", (dt.date(2024, 10, 14), "day")),
+        ("14 October 2024", "month", (dt.date(2024, 10, 1), "month")),
+        ("", "", (None, "unknown")),
+    ],
+)
+def test_a_date_is_typed_as_a_person_writes_it(admin_client, typed, chosen, stored):
+    deployment = make_deployment()
+    data = change_data(deployment) | {"start_date": typed, "start_precision": chosen}
+
+    response = admin_client.post(change_url(deployment), data)
+
+    assert response.status_code == 302, form_errors(response)
+    deployment.refresh_from_db()
+    assert (deployment.start_date, deployment.start_precision) == stored
+
+
+def test_a_typed_date_is_shown_back_as_written_and_a_finer_precision_is_refused(admin_client):
+    deployment = make_deployment()
+    data = change_data(deployment) | {"start_date": "October 2024", "start_precision": ""}
+    admin_client.post(change_url(deployment), data)
+
+    page = admin_client.get(change_url(deployment))
+    refused = admin_client.post(
+        change_url(deployment),
+        change_data(deployment) | {"start_date": "2022", "start_precision": "day"},
+    )
+    unreadable = admin_client.post(
+        change_url(deployment), change_data(deployment) | {"start_date": "Julio 2022"}
+    )
+
+    assert 'value="October 2024"' in page.content.decode()
+    assert "“2022” is known to the year" in " ".join(
+        refused.context["adminform"].form.errors["start_precision"]
+    )
+    assert "the month is not one this form knows" in " ".join(
+        unreadable.context["adminform"].form.errors["start_date"]
+    )
+
+
+def test_an_events_date_is_typed_too(admin_client):
+    deployment = make_deployment()
+    source = deployment.citations.get().source
+    data = change_data(deployment)
+    add_row(data, "events", {"kind": "reported", "date": "July 2022", "date_precision": ""})
+    data["events-0-source"] = str(source.pk)
+
+    response = admin_client.post(change_url(deployment), data)
+
+    assert response.status_code == 302, form_errors(response)
+    event = deployment.events.get()
+    assert (event.date, event.date_precision) == (dt.date(2022, 7, 1), "month")
