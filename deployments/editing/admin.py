@@ -423,6 +423,14 @@ class DeploymentAdmin(HistoryAdmin):
         )
         return redirect("admin:deployments_revision_change", revision.pk)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Every error, linked, at the top of a page several screens long: Django's own notice
+        # says only "Please correct the errors below".
+        context["error_summary"] = _error_links(
+            context["adminform"].form, context.get("inline_admin_formsets", [])
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         deployment = self.get_object(request, object_id)
         extra_context = {
@@ -549,6 +557,34 @@ class DeploymentAdmin(HistoryAdmin):
             "gone": gone.select_related("history_user")[:200],
         }
         return TemplateResponse(request, "admin/deployments/deployment/deleted.html", context)
+
+
+def _error_links(form, inline_formsets) -> list[dict]:
+    """[{"href", "label", "message"}] for each error on the change form and its inlines."""
+    links = []
+
+    def add(bound_form, prefix_label):
+        for message in bound_form.non_field_errors():
+            links.append({"href": "#content-main", "label": prefix_label, "message": message})
+        for name, errors in bound_form.errors.items():
+            if name == "__all__" or name not in bound_form.fields:
+                continue
+            field = bound_form[name]
+            label = f"{prefix_label}{field.label}" if prefix_label else field.label
+            for message in errors:
+                links.append({"href": f"#{field.id_for_label}", "label": label, "message": message})
+
+    add(form, "")
+    for inline in inline_formsets:
+        formset = inline.formset
+        kind = str(inline.opts.verbose_name).capitalize()
+        for message in formset.non_form_errors():
+            href = f"#{formset.prefix}-group"
+            links.append({"href": href, "label": f"{kind}s", "message": message})
+        for number, inline_form in enumerate(formset.forms, 1):
+            if inline_form.errors:
+                add(inline_form, f"{kind} {number}: ")
+    return links
 
 
 @admin.register(Revision)

@@ -441,3 +441,23 @@ def test_an_events_date_is_typed_too(admin_client):
     assert response.status_code == 302, form_errors(response)
     event = deployment.events.get()
     assert (event.date, event.date_precision) == (dt.date(2022, 7, 1), "month")
+
+
+def test_every_error_is_summarised_at_the_top_with_a_link_to_its_field(admin_client):
+    deployment = make_deployment()
+    source = deployment.citations.get().source
+    data = change_data(deployment) | {"start_date": "someday"}
+    add_row(data, "costs", {"amount": "", "currency": "GBP", "qualifier": "exact"})
+    data |= {"costs-0-covers": "contract", "costs-0-source": str(source.pk)}
+
+    response = admin_client.post(change_url(deployment), data)
+
+    summary = response.context["error_summary"]
+    hrefs = [error["href"] for error in summary]
+    assert "#id_start_date" in hrefs
+    assert "#id_costs-0-amount" in hrefs
+    assert any(error["label"] == "Cost 1: Amount" for error in summary)
+    html = response.content.decode()
+    assert html.index('id="error-summary"') < html.index('id="id_title"')
+    for href in hrefs:
+        assert f'id="{href[1:]}"' in html  # each link lands on its field
