@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from deployments.core import edits, versions
@@ -159,6 +160,29 @@ class ResponseInline(admin.StackedInline):
     extra = 0
 
 
+class LabelledTabularInline(admin.TabularInline):
+    """A table of rows whose inputs each carry their name: a column heading is not a label,
+    so a screen reader would otherwise announce a row of unnamed boxes."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", capfirst(str(db_field.verbose_name)))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        row = self.verbose_name
+
+        class Labelled(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete this {row}"
+
+        return Labelled
+
+
 # Tabular rows stay one line high; a full-size textarea would make each row a screen tall.
 SMALL_TEXTAREAS = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 24})}}
 
@@ -174,7 +198,7 @@ class LocationInline(admin.StackedInline):
         return 1 if obj is None else 0
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(LabelledTabularInline):
     model = Involvement
     verbose_name = "organisation role"
     fields = ["organisation", "role", "note", "source"]
@@ -182,7 +206,7 @@ class InvolvementInline(admin.TabularInline):
     extra = 0
 
 
-class CostInline(admin.TabularInline):
+class CostInline(LabelledTabularInline):
     model = Cost
     fields = ["amount", "currency", "qualifier", "covers", "period", "source", "quote"]
     autocomplete_fields = ["source"]
@@ -190,7 +214,7 @@ class CostInline(admin.TabularInline):
     extra = 0
 
 
-class EventInline(admin.TabularInline):
+class EventInline(LabelledTabularInline):
     model = Event
     form = TypedDatesForm
     fields = ["kind", "date", "date_precision", "description", "source"]
@@ -198,7 +222,7 @@ class EventInline(admin.TabularInline):
     extra = 0
 
 
-class LegalBasisInline(admin.TabularInline):
+class LegalBasisInline(LabelledTabularInline):
     model = LegalBasis
     fields = ["instrument_type", "instrument", "provision", "url", "status", "note", "source"]
     autocomplete_fields = ["source"]
@@ -206,7 +230,7 @@ class LegalBasisInline(admin.TabularInline):
     extra = 0
 
 
-class ImpactAssessmentInline(admin.TabularInline):
+class ImpactAssessmentInline(LabelledTabularInline):
     model = ImpactAssessment
     form = TypedDatesForm
     fields = ["kind", "date", "date_precision", "availability", "obtained_by", "url", "source"]
@@ -214,7 +238,7 @@ class ImpactAssessmentInline(admin.TabularInline):
     extra = 0
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(LabelledTabularInline):
     model = Citation
     formset = CitationFormSet
     fields = ["source", "claim", "quote", "locator"]

@@ -69,6 +69,9 @@ class TypedDatesForm(forms.ModelForm):
                 required=model_field.required,
                 help_text=f"As you would write it: {dates.TYPED_FORMATS}.",
             )
+            # A tabular row's name for its input (admin.LabelledTabularInline), kept.
+            named = {k: v for k, v in model_field.widget.attrs.items() if k == "aria-label"}
+            self.fields[name].widget.attrs.update(named)
             if precision in self.fields:
                 chosen = self.fields[precision]
                 chosen.required = False
