@@ -82,3 +82,99 @@ def test_a_whole_records_rows_fit_a_laptops_window(browser, live_server, groups,
     assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
     assert quote >= 300  # a sentence, not three words
     page.context.close()
+
+
+class Entry:
+    """A researcher at the add page, counting what a record costs them: pages loaded, fields
+    filled (a choice in a drop-down or an autocomplete counts as one)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.fields = 0
+        self.loads = 0
+        page.on("load", lambda _page: self._loaded())
+
+    def _loaded(self):
+        self.loads += 1
+
+    def fill(self, selector: str, value: str):
+        self.page.fill(selector, value)
+        self.fields += 1
+
+    def choose(self, selector: str, value: str):
+        self.page.select_option(selector, value)
+        self.fields += 1
+
+    def pick(self, selector: str, typed: str):
+        """An autocomplete: open it, type, take the first match."""
+        self.page.locator(f"{selector} + .select2").click()
+        self.page.locator(".select2-container--open .select2-search__field").fill(typed)
+        option = self.page.locator(".select2-results__option--highlighted", has_text=typed)
+        option.first.wait_for()
+        self.page.keyboard.press("Enter")
+        self.fields += 1
+
+    def add_row(self, group: str):
+        self.page.locator(f"#{group}-group").get_by_role("button", name="Add another").click()
+
+
+def test_entering_the_proc764_record_from_its_seed_text(page, groups):  # noqa: F811
+    """From an empty form to "in review", with the shared entries already in the register."""
+    from deployments.models import Deployment, Organisation, Source, Technology
+
+    Technology.objects.create(name="Barcode wristbands", slug="barcode-wristbands")
+    Organisation.objects.create(name="Home Office", slug="home-office", kind="government")
+    Organisation.objects.create(name="The Barcode Warehouse", slug="the-barcode-warehouse")
+    Source.objects.create(
+        title="UK to surveil convicted migrants with facial recognition",
+        publisher="Computer Weekly",
+    )
+    make_staff_user("synthetic-researcher", "researcher")
+    log_in(page, "synthetic-researcher")
+    entry = Entry(page)
+    page.goto("/admin/deployments/deployment/add/")
+    page.wait_for_load_state("load")
+
+    entry.fill("#id_title", "Proc764 Migrant Tracker wristband contract")
+    entry.fill(
+        "#id_summary",
+        "A £150,000 Home Office contract titled Proc764 Migrant Tracker, awarded to The Barcode "
+        "Warehouse in July 2022, for barcoded wristbands, scanning equipment and asset-tracking "
+        "software.",
+    )
+    entry.pick("#id_technologies", "Barcode")
+    entry.choose("#id_publication", "review")
+    for number, (organisation, role) in enumerate(
+        [("Home Office", "commissioner"), ("The Barcode Warehouse", "supplier")]
+    ):
+        entry.add_row("involvements")
+        entry.pick(f"#id_involvements-{number}-organisation", organisation)
+        entry.choose(f"#id_involvements-{number}-role", role)
+        entry.pick(f"#id_involvements-{number}-source", "UK to surveil")
+    entry.add_row("costs")
+    entry.fill("#id_costs-0-amount", "150000")
+    entry.choose("#id_costs-0-covers", "contract")
+    entry.pick("#id_costs-0-source", "UK to surveil")
+    entry.fill("#id_costs-0-quote", "A separate Home Office contract worth £150,000")
+    entry.add_row("events")
+    entry.choose("#id_events-0-kind", "contract")
+    entry.fill("#id_events-0-date", "July 2022")
+    entry.pick("#id_events-0-source", "UK to surveil")
+    entry.pick("#id_citations-0-source", "UK to surveil")
+    entry.choose("#id_citations-0-claim", "summary")
+    entry.fill(
+        "#id_citations-0-quote",
+        "A separate Home Office contract worth £150,000, titled Proc764 Migrant Tracker, was "
+        "also awarded to The Barcode Warehouse in July 2022",
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/deployments/deployment/")
+
+    record = Deployment.objects.get(slug="proc764-migrant-tracker-wristband-contract")
+    assert record.publication == "review"
+    assert record.involvements.count() == 2
+    assert (record.events.get().date_precision, record.costs.get().amount) == ("month", 150000)
+    assert record.publication_problems() == []
+    # What it costs a researcher, for the record (the closing note reports these).
+    print(f"\nProc764 entry: {entry.loads} page loads, {entry.fields} fields filled")
+    assert entry.loads <= 2  # the form, and the list it returns to
