@@ -145,7 +145,20 @@ class SourceAdmin(SharedEntryAdmin):
         return obj.published_display
 
 
-class ResponseInline(admin.StackedInline):
+class FirstSourceFirst:
+    """A new claim's source starts as the record's first cited source: most of a record's
+    claims come from the one article it was built from, so it is chosen once, not six times."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        source = formset.form.base_fields.get("source")
+        if obj is not None and source is not None:
+            first = obj.citations.order_by("id").values_list("source_id", flat=True).first()
+            source.initial = first
+        return formset
+
+
+class ResponseInline(FirstSourceFirst, admin.StackedInline):
     model = Response
     form = TypedDatesForm
     fields = [
@@ -160,7 +173,7 @@ class ResponseInline(admin.StackedInline):
     extra = 0
 
 
-class LabelledTabularInline(admin.TabularInline):
+class LabelledTabularInline(FirstSourceFirst, admin.TabularInline):
     """A table of rows whose inputs each carry their name: a column heading is not a label,
     so a screen reader would otherwise announce a row of unnamed boxes."""
 

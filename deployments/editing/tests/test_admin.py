@@ -461,3 +461,19 @@ def test_every_error_is_summarised_at_the_top_with_a_link_to_its_field(admin_cli
     assert html.index('id="error-summary"') < html.index('id="id_title"')
     for href in hrefs:
         assert f'id="{href[1:]}"' in html  # each link lands on its field
+
+
+def test_a_new_claims_source_starts_as_the_records_first_source(admin_client):
+    deployment = make_deployment()
+    source = deployment.citations.get().source
+
+    page = admin_client.get(change_url(deployment))
+
+    formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
+    for prefix in ("involvements", "costs", "events", "legal_bases", "responses", "citations"):
+        assert formsets[prefix].empty_form["source"].value() == source.pk, prefix
+    # Rows "Add another" brings and leaves untouched are still not saved.
+    data = change_data(deployment)
+    add_row(data, "costs", {"source": str(source.pk), "currency": "GBP", "qualifier": "exact"})
+    assert admin_client.post(change_url(deployment), data).status_code == 302
+    assert not deployment.costs.exists()
