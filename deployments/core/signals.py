@@ -5,23 +5,15 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from deployments.core import derived
+from deployments.core import derived, versions
 from deployments.models import (
-    Citation,
-    Cost,
     Deployment,
-    Event,
-    ImpactAssessment,
-    Involvement,
-    LegalBasis,
-    Location,
     Organisation,
-    Response,
     Source,
     Technology,
 )
 
-CHILDREN = (Citation, Cost, Event, ImpactAssessment, Involvement, LegalBasis, Location, Response)
+CHILDREN = tuple(model for model, _label in versions.CHILDREN.values())
 
 # What each shared record gives the deployments that name it: their search documents and CSV
 # lines. A change to anything else (an organisation's website) changes only public pages.

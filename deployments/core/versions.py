@@ -35,7 +35,8 @@ from deployments.models import (
     Technology,
 )
 
-# The record's child rows, by relation name, with the word the change log uses for each.
+# The record's child rows, by relation name (register.zip's table names too), with the word the
+# change log uses for each: the one list of what a deployment is made of.
 CHILDREN = {
     "involvements": (Involvement, "organisation role"),
     "locations": (Location, "location"),

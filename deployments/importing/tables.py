@@ -3,17 +3,8 @@ which tables hold a deployment's claims, and which columns refer to another tabl
 
 import json
 
+from deployments.core import versions
 from deployments.importing.import_files import CellError, code
-from deployments.models import (
-    Citation,
-    Cost,
-    Event,
-    ImpactAssessment,
-    Involvement,
-    LegalBasis,
-    Location,
-    Response,
-)
 
 CHANGE_REASON = "Imported from a file"  # in each history record the import writes
 ENUM_FIELDS = {"status", "visibility"}
@@ -33,16 +24,7 @@ ZIP_ORDER = [
     "responses",
     "citations",
 ]
-CHILD_MODELS = {
-    "involvements": Involvement,
-    "locations": Location,
-    "costs": Cost,
-    "events": Event,
-    "legal_bases": LegalBasis,
-    "impact_assessments": ImpactAssessment,
-    "responses": Response,
-    "citations": Citation,
-}
+CHILD_MODELS = {name: model for name, (model, _label) in versions.CHILDREN.items()}
 # A reference column and the table whose ids it holds.
 REFERENCES = {
     "deployment_id": "deployments",

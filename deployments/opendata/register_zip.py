@@ -14,15 +14,10 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 
-from deployments.core import dates
+from deployments.core import dates, versions
 from deployments.models import (
-    Citation,
-    Cost,
     Deployment,
-    Event,
-    ImpactAssessment,
     Involvement,
-    LegalBasis,
     Location,
     Organisation,
     Response,
@@ -46,16 +41,7 @@ def _published():
 def table_queryset(name: str):
     """The published rows of one register.zip table, in key order."""
     published = _published()
-    children = {
-        "involvements": Involvement,
-        "locations": Location,
-        "costs": Cost,
-        "events": Event,
-        "legal_bases": LegalBasis,
-        "impact_assessments": ImpactAssessment,
-        "responses": Response,
-        "citations": Citation,
-    }
+    children = {name: model for name, (model, _label) in versions.CHILDREN.items()}
     if name == "deployments":
         return Deployment.objects.published().order_by("id")
     if name == "technologies":
