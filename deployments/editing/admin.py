@@ -531,6 +531,16 @@ class DeploymentAdmin(HistoryAdmin):
         target = states[index - 1]
         reason = request.POST.get("reason", "").strip()
         pending = versions.changes(versions.current_state(deployment), target)
+        if request.method == "POST" and reason and review.needs_review(request.user, deployment):
+            # A published record's restore by a researcher waits for an editor, as an edit does.
+            revision = review.propose(request.user, deployment, target, reason, len(states))
+            self.message_user(
+                request,
+                f"Restoring state {index} was sent to an editor for review; the public keeps "
+                "seeing the published version until it is approved.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:deployments_revision_change", revision.pk)
         if request.method == "POST" and reason:
             with edits.recording(request.user, reason):
                 restored = versions.restore(target, deployment=deployment)

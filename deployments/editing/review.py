@@ -37,15 +37,21 @@ def finish(request, deployment: Deployment, reason: str, based_on: int | None) -
     transaction.savepoint_rollback(request.review_savepoint)
     edits.forget_edit()  # the Edit the save made was taken back with it
     deployment.refresh_from_db()
-    revision = Revision.objects.create(
-        deployment=deployment,
-        author=request.user,
-        reason=reason,
-        based_on=based_on if based_on is not None else len(versions.history(deployment.pk)),
-        proposed=versions.to_json(proposed),
-    )
+    if based_on is None:
+        based_on = len(versions.history(deployment.pk))
+    revision = propose(request.user, deployment, proposed, reason, based_on)
     request.review_revision = revision
     return revision
+
+
+def propose(user, deployment: Deployment, state, reason: str, based_on: int) -> Revision:
+    """A whole state of the record (an earlier version, say) proposed for review as it is,
+    except whether it is public, which stays as the record is now."""
+    proposed = versions.to_json(state)
+    proposed["record"] = {**proposed["record"], "publication": deployment.publication}
+    return Revision.objects.create(
+        deployment=deployment, author=user, reason=reason, based_on=based_on, proposed=proposed
+    )
 
 
 @dataclass

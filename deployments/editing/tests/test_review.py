@@ -225,3 +225,25 @@ def test_a_researcher_may_not_rename_what_a_published_record_shows(researcher, e
     assert rename(researcher, draft_only, "Synthetic Draft Two Ltd").status_code == 302
     assert rename(editor, shown, "Synthetic Renamed Ltd").status_code == 302
     assert Organisation.objects.get(pk=shown.pk).name == "Synthetic Renamed Ltd"
+
+
+def test_a_researchers_restore_of_a_published_record_waits_for_an_editor_too(
+    researcher, editor, published
+):
+    published.scale = "Synthetic later scale"
+    published.save()
+    first = versions.history(published.pk)[-2]
+    url = reverse("admin:deployments_deployment_restore", args=[published.pk, first.index])
+
+    response = researcher.post(url, {"reason": "Synthetic: back to the first scale."})
+
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.scale == "Synthetic later scale"
+    revision = Revision.objects.get()
+    assert revision.proposed["record"]["scale"] == "Synthetic ten cameras"
+    editor.post(
+        reverse("admin:deployments_revision_change", args=[revision.pk]), {"decision": "approve"}
+    )
+    published.refresh_from_db()
+    assert (published.scale, published.publication) == ("Synthetic ten cameras", "published")
