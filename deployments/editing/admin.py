@@ -29,6 +29,7 @@ from deployments.editing.forms import (
     TypedDatesForm,
     WithdrawalForm,
 )
+from deployments.editing.merge import merge as merge_organisations
 from deployments.models import (
     Citation,
     Cost,
@@ -118,6 +119,41 @@ class TechnologyAdmin(NamedEntryAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(NamedEntryAdmin):
     form = OrganisationForm
+    actions = ["merge"]
+
+    @admin.action(
+        description="Merge the selected organisation into another", permissions=["delete"]
+    )
+    def merge(self, request, queryset):
+        """Asks which organisation to keep (by its slug), then moves every link to it."""
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one organisation to merge.", messages.ERROR)
+            return None
+        duplicate = queryset.get()
+        kept_slug = request.POST.get("kept", "").strip()
+        kept = Organisation.objects.filter(slug=kept_slug).exclude(pk=duplicate.pk).first()
+        if "confirm" in request.POST and kept is not None:
+            with edits.recording(request.user, f"Merged “{duplicate}” into “{kept}”."):
+                result = merge_organisations(duplicate, kept)
+            self.message_user(
+                request,
+                f"Merged “{duplicate}” into “{kept}”: {result.moved} link(s) moved, "
+                f"{result.dropped} duplicate role(s) dropped. Its old address redirects.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge “{duplicate}” into another organisation",
+            "opts": self.model._meta,
+            "duplicate": duplicate,
+            "similar": Organisation.objects.like(duplicate.name, exclude_pk=duplicate.pk),
+            "kept_slug": kept_slug,
+            "unknown": "confirm" in request.POST and kept is None,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/deployments/organisation/merge.html", context)
+
     list_display = ["name", "kind", "country", "website", "deployment_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "description", "website"]

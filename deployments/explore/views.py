@@ -8,7 +8,14 @@ from django_countries import countries
 
 from deployments.core import filters, freshness, querystrings
 from deployments.explore import charts, facets, mapdata, records, timeline
-from deployments.models import Deployment, Involvement, LegalBasis, Organisation, Technology
+from deployments.models import (
+    Deployment,
+    Involvement,
+    LegalBasis,
+    Organisation,
+    OrganisationAlias,
+    Technology,
+)
 from deployments.opendata import geojson
 
 
@@ -95,7 +102,15 @@ def _not_published(request, slug):
 
 def organisation_detail(request, slug):
     # An organisation known only from drafts is not public yet.
-    organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
+    organisation = Organisation.objects.public().filter(slug=slug).first()
+    if organisation is None:
+        alias = OrganisationAlias.objects.filter(slug=slug).select_related("organisation").first()
+        if (
+            alias is not None
+            and Organisation.objects.public().filter(pk=alias.organisation_id).exists()
+        ):
+            return HttpResponsePermanentRedirect(alias.organisation.get_absolute_url())
+        raise Http404("No public organisation has this address.")
     # EXISTS rather than a join: an organisation with two roles in one deployment is one row.
     involved = Involvement.objects.filter(deployment=OuterRef("pk"), organisation=organisation)
     published = Deployment.objects.published().filter(Exists(involved))

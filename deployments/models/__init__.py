@@ -27,6 +27,7 @@ from .deployment import Deployment, DeploymentQuerySet  # noqa: F401
 from .edits import Edit, Revision  # noqa: F401
 from .shared import (  # noqa: F401
     Organisation,
+    OrganisationAlias,
     OrganisationQuerySet,
     Source,
     Technology,

@@ -134,6 +134,21 @@ class Organisation(models.Model):
         return reverse("organisation_detail", args=[self.slug])
 
 
+class OrganisationAlias(models.Model):
+    """The address of an organisation merged into another (editing/merge.py): it redirects
+    there, so links to it keep working."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "organisation aliases"
+
+    def __str__(self):
+        return f"{self.name} → {self.organisation}"
+
+
 class Source(ImpreciseDateMixin, models.Model):
     class Type(models.TextChoices):
         NEWS = "news", "News report"

@@ -477,3 +477,41 @@ def test_a_new_claims_source_starts_as_the_records_first_source(admin_client):
     add_row(data, "costs", {"source": str(source.pk), "currency": "GBP", "qualifier": "exact"})
     assert admin_client.post(change_url(deployment), data).status_code == 302
     assert not deployment.costs.exists()
+
+
+def test_an_editor_merges_two_organisations_that_are_one_body(client, admin_client):
+    from deployments.models import Involvement, Organisation, Response
+
+    kept = Organisation.objects.create(name="Buddi", slug="buddi", kind="company")
+    duplicate = Organisation.objects.create(
+        name="Buddi Limited", slug="buddi-limited", kind="company"
+    )
+    first = make_deployment(publication="published")
+    second = make_deployment(publication="published")
+    source = first.citations.get().source
+    Involvement.objects.create(deployment=first, organisation=kept, role="supplier")
+    Involvement.objects.create(deployment=first, organisation=duplicate, role="supplier")
+    moved = Involvement.objects.create(deployment=second, organisation=duplicate, role="supplier")
+    Response.objects.create(
+        deployment=second, organisation=duplicate, kind="no_comment", summary="x", source=source
+    )
+    url = reverse("admin:deployments_organisation_changelist")
+    chosen = {"action": "merge", "_selected_action": [duplicate.pk]}
+
+    asked = admin_client.post(url, chosen)
+    unknown = admin_client.post(url, chosen | {"confirm": "yes", "kept": "nobody"})
+    done = admin_client.post(url, chosen | {"confirm": "yes", "kept": "buddi"}, follow=True)
+
+    assert "buddi" in asked.content.decode()  # the similar one is offered
+    assert "No other organisation has the slug “nobody”" in unknown.content.decode()
+    assert "1 duplicate role(s) dropped" in done.content.decode()
+    assert not Organisation.objects.filter(pk=duplicate.pk).exists()
+    assert list(first.involvements.values_list("organisation__name", flat=True)) == ["Buddi"]
+    moved.refresh_from_db()
+    assert moved.organisation == kept
+    assert moved.history.first().organisation_id == kept.pk  # the move is in its history
+    assert second.responses.get().organisation == kept
+    page = client.get("/organisations/buddi-limited/")
+    assert (page.status_code, page["Location"]) == (301, "/organisations/buddi/")
+    csv = b"".join(client.get("/deployments.csv").streaming_content).decode()
+    assert "Buddi Limited" not in csv and "Buddi" in csv  # the stored lines followed
