@@ -565,6 +565,9 @@ class DeploymentAdmin(HistoryAdmin):
         if not 1 <= index <= len(states):
             raise Http404("No such version.")
         target = states[index - 1]
+        if target.deleted:
+            # The moment of a deletion is no state to go back to: it would empty the record.
+            raise Http404("A deletion is not a state to restore.")
         reason = request.POST.get("reason", "").strip()
         pending = versions.changes(versions.current_state(deployment), target)
         if request.method == "POST" and reason and review.needs_review(request.user, deployment):

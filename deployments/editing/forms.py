@@ -130,6 +130,24 @@ class DeploymentForm(TypedDatesForm):
         if self.instance.pk and not self.is_bound:
             self.fields["based_on"].initial = len(versions.history(self.instance.pk))
 
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        # A former public address of another record redirects there (explore/records.py):
+        # giving it to this one would send every old link to the wrong record.
+        former = Deployment.history.filter(slug=slug, publication=Publication.PUBLISHED)
+        owner = (
+            Deployment.objects.filter(pk__in=former.values("id"))
+            .exclude(pk=self.instance.pk)
+            .exclude(slug=slug)
+            .first()
+        )
+        if owner is not None:
+            raise ValidationError(
+                f"“{slug}” was the public address of “{owner}”, and its old links still lead "
+                "there: choose another slug."
+            )
+        return slug
+
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk:
@@ -206,7 +224,7 @@ class OrganisationForm(forms.ModelForm):
                     "name",
                     mark_safe(  # noqa: S308 (format_html escaped each name and address)
                         f"The register already has {links}: choose it in the record instead, "
-                        "or tick “different organisation” below if this is another body."
+                        "or tick “It is a different organisation” below if this is another body."
                     ),
                 )
         return cleaned_data

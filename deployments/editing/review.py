@@ -77,7 +77,9 @@ def review(revision: Revision) -> Review:
 
 def approve(revision: Revision, editor, note: str = "") -> versions.Restored:
     """Write the proposed record, as one edit with the researcher's reason and the note."""
-    reason = revision.reason + (f" (approved: {note})" if note else " (approved)")
+    proposer = revision.author or "a former user"
+    approved = f"approved: {note}" if note else "approved"
+    reason = f"{revision.reason} (proposed by {proposer}; {approved})"
     with transaction.atomic(), edits.recording(editor, reason):
         restored = versions.restore(
             versions.from_json(revision.proposed), deployment=revision.deployment
@@ -99,8 +101,8 @@ def _close(revision: Revision, status: str, editor, note: str) -> None:
 
 
 SHARED_REFUSED = (
-    "A published record shows this entry, so only an editor may change it (as an import "
-    "refuses to): ask an editor, or make the change on a draft's own entry."
+    "A published record shows this entry, so only an editor may change it: ask an editor. "
+    "Nothing was saved."
 )
 
 # The relations through which a deployment shows a shared entry (shared.py's models).

@@ -238,7 +238,8 @@ def withdrawn_or_moved(slug: str) -> tuple[str, Deployment] | None:
     """What a slug that no published record holds means to the public.
 
     ("withdrawn", record) when a withdrawn record holds it; ("moved", record) when it is a
-    public record's former slug, which its history keeps; None when it was never public.
+    public record's former slug, which its history keeps; ("deleted", its historical row)
+    when a record published under it was deleted since; None when it was never public.
     """
     public_states = [Deployment.Publication.PUBLISHED, Deployment.Publication.WITHDRAWN]
     # published_at: a record set to withdrawn before it was ever published stays unknown.
@@ -260,7 +261,16 @@ def withdrawn_or_moved(slug: str) -> tuple[str, Deployment] | None:
         .only("slug")
         .first()
     )
-    return ("moved", moved) if moved is not None else None
+    if moved is not None:
+        return "moved", moved
+    # A published record deleted since: its address still says what happened to it.
+    gone = (
+        Deployment.history.filter(slug=slug, history_type="-", id__in=former.values("id"))
+        .exclude(id__in=Deployment.objects.values("pk"))
+        .order_by("-history_date")
+        .first()
+    )
+    return ("deleted", gone) if gone is not None else None
 
 
 def replacement(withdrawn: Deployment) -> Deployment | None:

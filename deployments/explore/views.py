@@ -53,7 +53,8 @@ def deployment_detail(request, slug):
             return _bad_version(request, deployment, f"“{number}” is not a version number.")
         deployment_then, version = records.as_published(deployment, int(number))
         if version is None:
-            return _bad_version(request, deployment, f"This record has no version {number}.")
+            message = f"This record has no version {number}."
+            return _bad_version(request, deployment, message, status=404)
         features = records.version_geojson(deployment_then, deployment_then.locations.all())
         deployment, current = deployment_then, deployment
     else:
@@ -78,13 +79,13 @@ def deployment_detail(request, slug):
     return render(request, "deployments/deployment_detail.html", context)
 
 
-def _bad_version(request, deployment, message: str):
+def _bad_version(request, deployment, message: str, status: int = 400):
     context = {
         "heading": "This version could not be found",
         "errors": [("version", f"{message} Its versions are listed in its change log.")],
         "back": deployment.get_absolute_url(),
     }
-    return render(request, "deployments/bad_request.html", context, status=400)
+    return render(request, "deployments/bad_request.html", context, status=status)
 
 
 def _not_published(request, slug):
@@ -95,8 +96,15 @@ def _not_published(request, slug):
         raise Http404("No published deployment has this address.")
     what, deployment = found
     if what == "moved":
-        return HttpResponsePermanentRedirect(deployment.get_absolute_url())
-    context = {"deployment": deployment, "replacement": records.replacement(deployment)}
+        # With its query: a citation of "?version=2" must still reach version 2.
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(
+            deployment.get_absolute_url() + (f"?{query}" if query else "")
+        )
+    if what == "deleted":
+        context = {"deployment": deployment, "deleted_at": deployment.history_date}
+    else:
+        context = {"deployment": deployment, "replacement": records.replacement(deployment)}
     return render(request, "deployments/deployment_withdrawn.html", context, status=410)
 
 

@@ -175,13 +175,28 @@ def deployment_json(request, slug):
     if deployment is None:
         return _not_published_json(request, slug)
 
+    changes = records.public_change_log(deployment)
+    version = None
+    if "version" in request.GET:
+        # As the record page reads it: the record as one public version said it.
+        number = request.GET["version"]
+        if not number.isdigit():
+            message = f"“{number}” is not a version number; its change log lists them."
+            return _json_error([{"parameter": "version", "message": message}], 400)
+        shown, version = records.as_published(deployment, int(number))
+        if version is None:
+            message = f"This record has no version {number}; its change log lists them."
+            return _json_error([{"parameter": "version", "message": message}], 404)
+    else:
+        shown = deployment
+
     def make():
-        cited = records.cite(deployment)
-        changes = records.public_change_log(deployment)
+        cited = records.cite(shown)
         urls = exports.Urls(_base_url(request))
-        body = exports.record_json(
-            deployment, cited, changes, urls, citation_line(request, deployment)
-        )
+        body = exports.record_json(shown, cited, changes, urls, citation_line(request, deployment))
+        if version is not None:
+            body["version"] = version.number
+            body["version_published_at"] = version.at
         body["license"] = datapackage.licence()
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
@@ -198,7 +213,15 @@ def _not_published_json(request, slug):
         )
     what, deployment = found
     if what == "moved":
-        return HttpResponsePermanentRedirect(reverse("deployment_json", args=[deployment.slug]))
+        query = request.META.get("QUERY_STRING", "")
+        address = reverse("deployment_json", args=[deployment.slug])
+        return HttpResponsePermanentRedirect(address + (f"?{query}" if query else ""))
+    if what == "deleted":
+        return _json_error(
+            [{"parameter": "slug", "message": "This deployment was deleted."}],
+            410,
+            deleted={"title": deployment.title, "deleted_at": deployment.history_date},
+        )
     replacement = records.replacement(deployment)
     return _json_error(
         [{"parameter": "slug", "message": "This deployment was withdrawn."}],

@@ -168,7 +168,7 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
             {
                 "deployment": deployment,
                 "kind": response["kind"],
-                "organisation": orgs[response["organisation"]],
+                "organisation": orgs.get(response["organisation"]),
                 "person": response["person"],
                 "source": sources[response["source"]],
             },

@@ -143,13 +143,6 @@ ORGANISATIONS = [
         "description": f"Human rights group. {_NOT_IN_SEEDS}",
     },
     {
-        "name": "Birkbeck, University of London",
-        "slug": "birkbeck-university-of-london",
-        "kind": Organisation.Kind.OTHER,
-        "country": "GB",
-        "description": "University.",
-    },
-    {
         "name": "PA Consulting",
         "slug": "pa-consulting",
         "kind": Organisation.Kind.COMPANY,
@@ -595,9 +588,9 @@ DEPLOYMENTS = [
                 "kind": Response.Kind.REPLY,
                 "organisation": "Home Office",
                 "person": "",
-                "summary": "The scheme applies only to convicted foreign national offenders, not "
-                "to asylum seekers; since August 2021 the Home Office has tagged over 2,500 "
-                "foreign criminals.",
+                "summary": "In a statement given to The Guardian: the scheme applies only to "
+                "convicted foreign national offenders, not to asylum seekers; since August 2021 "
+                "the Home Office has tagged over 2,500 foreign criminals.",
                 "quote": "The public expects us to monitor convicted foreign-national offenders "
                 "and to suggest this contract applies to asylum seekers who have arrived via "
                 "illegal means is simply wrong. Since August 2021, the Home Office has "
@@ -616,10 +609,12 @@ DEPLOYMENTS = [
             },
             {
                 "kind": Response.Kind.OBJECTION,
-                "organisation": "Birkbeck, University of London",
-                "person": "Monish Bhatia, lecturer in criminology",
-                "summary": "Calls the policy “racial surveillance” of people who have already "
-                "completed their sentences, with a detrimental impact on migrants' health.",
+                "organisation": None,
+                "person": "Monish Bhatia, lecturer in criminology at Birkbeck, University of "
+                "London",
+                "summary": "On Twitter: calls the policy “racial surveillance” of people who have "
+                "already completed their sentences, with a detrimental impact on migrants' "
+                "health.",
                 "quote": "It is an intrusive technology of control with detrimental impact on "
                 "migrant health and well-being. The Home Office have not provided any evidence "
                 "to show why electronic monitoring is necessary",

@@ -1,6 +1,6 @@
 // Autocomplete drop-downs (select2) draw a combobox of their own, which takes no name from the
-// <select> it stands for: give it the select's name, and its search box one too. Run after
-// Django's own scripts have drawn them (load), and for each row "Add another" adds.
+// <select> it stands for: give it the select's name, and its search box one too, whenever
+// Django's scripts draw one (on load, for a row "Add another" adds, when a list opens).
 (function () {
   "use strict";
 
@@ -29,12 +29,32 @@
     });
   }
 
+  // A drop-down's search box is drawn at the end of the page each time it opens.
+  function nameSearches() {
+    document.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
+      box.setAttribute("aria-label", "Search");
+    });
+    // An open combobox names the list it controls (select2 says only aria-owns).
+    document.querySelectorAll('[role="combobox"][aria-owns]').forEach(function (box) {
+      box.setAttribute("aria-controls", box.getAttribute("aria-owns"));
+    });
+  }
+
+  // Whenever select2 draws something (on load, for "Add another", on opening): name it.
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) {
+      return;
+    }
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      name(document);
+      nameSearches();
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("load", function () {
     name(document);
-  });
-  document.addEventListener("formset:added", function (event) {
-    window.setTimeout(function () {
-      name(event.target);
-    }, 0);
+    nameSearches();
   });
 })();

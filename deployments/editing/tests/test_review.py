@@ -247,3 +247,12 @@ def test_a_researchers_restore_of_a_published_record_waits_for_an_editor_too(
     )
     published.refresh_from_db()
     assert (published.scale, published.publication) == ("Synthetic ten cameras", "published")
+
+
+def test_a_researcher_reopening_the_record_is_told_a_change_is_waiting(researcher, published):
+    propose(researcher, published, scale="Synthetic waiting scale")
+
+    page = researcher.get(change_url(published)).content.decode()
+
+    assert "Changes waiting for review" in page
+    assert str(Revision.objects.get()) in page

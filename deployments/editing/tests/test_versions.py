@@ -251,10 +251,14 @@ def test_a_citation_can_point_at_the_version_that_was_read(client, admin_client,
     assert "GBP 150,000" in text and "GBP 175,000" not in text.split("Change log")[0]
     assert "Synthetic first summary." in text
     assert '<meta name="robots" content="noindex">' in text
-    for bad in ("999", "abc", "-1", ""):
+    for bad, status in (("999", 404), ("abc", 400), ("-1", 400), ("", 400)):
         response = client.get(f"{url}?version={bad}")
-        assert response.status_code == 400, bad
+        assert response.status_code == status, bad
         assert "Its versions are listed in its change log" in response.content.decode()
+    data = client.get(f"/deployments/{published.slug}.json?version={before}").json()
+    assert data["version"] == before and data["costs"][0]["amount"] == "150000.00"
+    assert client.get(f"/deployments/{published.slug}.json?version=abc").status_code == 400
+    assert client.get(f"/deployments/{published.slug}.json?version=999").status_code == 404
 
 
 def test_the_second_of_two_editors_saving_the_same_record_is_told_and_shown_the_difference(
@@ -284,3 +288,61 @@ def test_the_second_of_two_editors_saving_the_same_record_is_told_and_shown_the_
     published.refresh_from_db()
     assert published.summary == "Synthetic other."
     assert Cost.objects.get(deployment=published).amount == Decimal("160000")
+
+
+def test_a_deletion_is_no_state_to_restore_and_a_deleted_records_address_says_so(
+    client, admin_client, published
+):
+    slug = published.slug
+    admin_client.post(
+        reverse("admin:deployments_deployment_delete", args=[published.pk]), {"post": "yes"}
+    )
+    gone = client.get(f"/deployments/{slug}/")
+    data = client.get(f"/deployments/{slug}.json")
+    admin_client.post(reverse("admin:deployments_deployment_deleted"), {"deployment": published.pk})
+    deleted_state = next(s for s in versions.history(published.pk) if s.deleted)
+
+    page = admin_client.get(history_url(published))
+    refused = admin_client.post(restore_url(published, deleted_state), {"reason": "Synthetic."})
+
+    assert gone.status_code == 410 and "deleted from the register on" in gone.content.decode()
+    assert data.status_code == 410 and data.json()["deleted"]["title"] == published.title
+    assert restore_url(published, deleted_state) not in page.content.decode()
+    assert refused.status_code == 404
+    assert Deployment.objects.get(pk=published.pk).costs.count() == 1  # not emptied
+
+
+def test_a_former_address_is_not_given_to_another_record(admin_client, published):
+    other = make_deployment(publication="published")
+    old = published.slug
+    data = change_data(published) | {"slug": "synthetic-moved"}
+    assert admin_client.post(change_url(published), data).status_code == 302
+
+    response = admin_client.post(change_url(other), change_data(other) | {"slug": old})
+
+    assert response.status_code == 200
+    assert "old links still lead there" in " ".join(
+        response.context["adminform"].form.errors["slug"]
+    )
+    moved = admin_client.get(f"/deployments/{old}/?version=1")
+    assert moved["Location"] == "/deployments/synthetic-moved/?version=1"  # the query kept
+
+
+def test_an_approved_change_names_who_proposed_it_in_the_history(published):
+    from deployments.editing import review
+    from deployments.tests.factories import make_staff_user
+
+    researcher = make_staff_user("synthetic-proposer", "researcher")
+    state = versions.current_state(published)
+    state.record["scale"] = "Synthetic approved scale"
+    based_on = len(versions.history(published.pk))
+    revision = review.propose(researcher, published, state, "Synthetic reason.", based_on)
+
+    review.approve(revision, make_staff_user("synthetic-approver", "editor"), "Checked.")
+
+    latest = versions.history(published.pk)[-1]
+    assert latest.edit.user.username == "synthetic-approver"
+    assert latest.edit.reason == (
+        "Synthetic reason. (proposed by synthetic-proposer; approved: Checked.)"
+    )
+    assert latest.record["scale"] == "Synthetic approved scale"

@@ -60,6 +60,10 @@ def test_the_admin_pages_have_no_serious_accessibility_violations(page, groups, 
     page.locator("#costs-group").get_by_role("button", name="Add another Cost").click()
     page.locator("#involvements-group").get_by_role("button", name="Add another").click()
     assert axe(page) == []
+    # And an autocomplete opened, with its search box.
+    page.locator("#id_replaced_by + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").wait_for()
+    assert axe(page) == []
 
 
 def test_a_whole_records_rows_fit_a_laptops_window(browser, live_server, groups, record):  # noqa: F811
