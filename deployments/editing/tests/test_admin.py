@@ -502,7 +502,7 @@ def test_an_editor_merges_two_organisations_that_are_one_body(client, admin_clie
     unknown = admin_client.post(url, chosen | {"confirm": "yes", "kept": "nobody"})
     done = admin_client.post(url, chosen | {"confirm": "yes", "kept": "buddi"}, follow=True)
 
-    assert "buddi" in asked.content.decode()  # the similar one is offered
+    assert "<code>buddi</code> (Buddi)" in asked.content.decode()  # the similar one is offered
     assert "No other organisation has the slug “nobody”" in unknown.content.decode()
     assert "1 duplicate role(s) dropped" in done.content.decode()
     assert not Organisation.objects.filter(pk=duplicate.pk).exists()
