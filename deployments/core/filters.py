@@ -228,9 +228,8 @@ class DeploymentFilter(django_filters.FilterSet):
     def filter_country(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            Exists(Location.objects.filter(deployment=OuterRef("pk"), country__in=value))
-        )
+        located = Location.objects.filter(Location.in_countries(value), deployment=OuterRef("pk"))
+        return queryset.filter(Exists(located))
 
     def filter_organisation(self, queryset, name, value):
         if not value:

@@ -204,7 +204,7 @@ def _row_words(relation: str, row: dict, names: dict) -> tuple[str, str]:
             r.get("name"),
             [
                 i.get_precision_display(),
-                i.country.name if r.get("country") else "",
+                i.country_names,
                 _point_words(r),
             ],
         ),

@@ -239,7 +239,7 @@ SMALL_TEXTAREAS = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols
 class LocationInline(admin.StackedInline):
     model = Location
     form = LocationForm
-    fields = ["name", "country", "precision", "geometry", ("latitude", "longitude")]
+    fields = ["name", "country", "countries", "precision", "geometry", ("latitude", "longitude")]
     readonly_fields = ["latitude", "longitude"]
 
     def get_extra(self, request, obj=None, **kwargs):

@@ -284,7 +284,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
 class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
-        fields = ["name", "country", "precision", "geometry"]
+        fields = ["name", "country", "countries", "precision", "geometry"]
         widgets = {"geometry": GeoJSONMapWidget}
         error_messages = {"geometry": {"invalid": BAD_GEOJSON_TEXT}}
 

@@ -8,6 +8,7 @@ took minutes at a million records.
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Q
@@ -71,16 +72,34 @@ def status(filterset) -> list[Option]:
 def country(filterset) -> list[Option]:
     base = _base(filterset, "country")
     chosen = _selected(filterset, "country")
-    located = Location.objects.exclude(country="").order_by()
-    counts = dict(
-        located.filter(deployment__in=base)
-        .values_list("country")
-        .annotate(n=Count("deployment", distinct=True))
+    alone = Location.objects.exclude(country="").order_by()
+    counts = Counter(
+        dict(
+            alone.filter(deployment__in=base)
+            .values_list("country")
+            .annotate(n=Count("deployment", distinct=True))
+        )
     )
+    # A location across several countries counts once in each it names, unless its record
+    # is already counted there. Such locations are few, so they are read whole.
+    among = Location.objects.exclude(countries="").order_by()
+    several = list(among.filter(deployment__in=base).values_list("deployment", "countries"))
+    counted = set(
+        alone.filter(deployment__in={d for d, _codes in several}).values_list(
+            "deployment", "country"
+        )
+    )
+    for deployment, code in {(d, c) for d, codes in several for c in codes.split(",")}:
+        if (deployment, code) not in counted:
+            counts[code] += 1
     # Every country of a published record stays an option, at zero if the filter excludes it.
-    present = located.filter(deployment__publication=Deployment.Publication.PUBLISHED)
-    codes = set(present.values_list("country", flat=True).distinct()) | chosen
-    options = [Option(c, countries.name(c), counts.get(c, 0), c in chosen) for c in codes]
+    public = {"deployment__publication": Deployment.Publication.PUBLISHED}
+    present = set(alone.filter(**public).values_list("country", flat=True).distinct())
+    for codes in among.filter(**public).values_list("countries", flat=True).distinct():
+        present.update(codes.split(","))
+    options = [
+        Option(c, countries.name(c), counts.get(c, 0), c in chosen) for c in present | chosen
+    ]
     return sorted(options, key=lambda o: o.label)
 
 

@@ -177,12 +177,17 @@ class FlatFile:
         geometry = None
         if lat is not None and lon is not None:
             geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        precision = code(row, "location_precision")
+        several = precision == Location.Precision.MULTI_COUNTRY and len(countries) > 1
         location = Location(
             deployment=deployment,
             name=names[0],
             geometry=geometry,
-            precision=code(row, "location_precision"),
+            precision=precision,
             country=countries[0] if len(countries) == 1 else "",
+            # The cell lists every location's countries; only across several are they all
+            # this one location's.
+            countries=countries if several else [],
         )
         self.save(
             location,
@@ -193,6 +198,7 @@ class FlatFile:
                 "precision": "location_precision",
                 "geometry": "latitude",
                 "country": "countries",
+                "countries": "countries",
             },
             outcome,
         )

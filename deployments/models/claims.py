@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django_countries import countries as all_countries
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +78,13 @@ class Location(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(max_length=DESCRIPTIVE, help_text="As reported, e.g. “across Europe”.")
     country = CountryField(blank=True, help_text="Leave empty when it spans several countries.")
+    # A location across several countries names each one the source names ("throughout
+    # Europe" may name none). Stored as "DE,FR": sorted codes, so "FR" can only match a code.
+    countries = CountryField(
+        multiple=True,
+        blank=True,
+        help_text="Several countries: each one the source names.",
+    )
     precision = models.CharField(max_length=12, choices=Precision.choices)
     geometry = models.JSONField(
         null=True,
@@ -112,8 +120,36 @@ class Location(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def codes(self) -> list[str]:
+        """The countries it lies in: its one country, or each of several."""
+        if self.country:
+            return [self.country.code]
+        return [c.code for c in self.countries]
+
+    @property
+    def country_names(self) -> str:
+        return ", ".join(sorted(all_countries.name(code) for code in self.codes))
+
+    @staticmethod
+    def in_countries(codes) -> Q:
+        """Locations in any of these countries, alone or among several."""
+        among = Q()
+        for code in codes:
+            among |= Q(countries__contains=code)
+        return Q(country__in=codes) | (Q(precision=Location.Precision.MULTI_COUNTRY) & among)
+
     def clean(self):
         errors = {}
+        if self.countries and self.precision != self.Precision.MULTI_COUNTRY:
+            errors["countries"] = (
+                "Only a location across several countries names several: choose "
+                "“Several countries”, or give its one country."
+            )
+        if self.countries and self.country:
+            errors["country"] = "A location across several countries names them under Countries."
+        elif len(self.countries) == 1:
+            errors["countries"] = "Name two or more, or give the one country as its country."
         if self.geometry is not None:
             try:
                 geo.validate(self.geometry)

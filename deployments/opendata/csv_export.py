@@ -148,6 +148,12 @@ RELATIONS = {
     "technologies": "{technologies} r JOIN {technology} t ON t.id = r.technology_id",
     "involvements": "{involvement} r JOIN {organisation} o ON o.id = r.organisation_id",
     "locations": "{location} r",
+    # Each country a record's locations lie in: a location's one country, or each of several
+    # ({each_country}: the codes of "DE,FR" as rows c.value).
+    "countries": """(SELECT deployment_id, country FROM {location}
+            WHERE deployment_id {of} AND country <> ''
+        UNION SELECT l.deployment_id, c.value FROM {location} l {each_country}
+            WHERE l.deployment_id {of} AND l.countries <> '') AS r""",
     "costs": "{cost} r",
     "legal_bases": "{legalbasis} r",
     # Each cited source once, where it is first cited.
@@ -200,7 +206,7 @@ CELLS = {
     "other_organisations": Cell(
         "joined", "o.name || ' (' || r.role || ')'", "involvements", ROLES, OTHER_ROLES
     ),
-    "countries": Cell("joined", "r.country", "locations", where="r.country <> ''", distinct=True),
+    "countries": Cell("joined", "r.country", "countries", distinct=True),
     "start_date": _own("start_date", "date:start_precision"),
     "start_precision": _own("start_precision"),
     "end_date": _own("end_date", "date:end_precision"),
@@ -267,7 +273,15 @@ def _from(relation: str, of: str) -> str:
     names = {
         name: connection.ops.quote_name(model._meta.db_table) for name, model in TABLES.items()
     }
-    return RELATIONS[relation].replace("{cited}", _cited()).format(of=of, **names)
+    if connection.vendor == "postgresql":
+        each_country = "CROSS JOIN LATERAL unnest(string_to_array(l.countries, ',')) AS c(value)"
+    else:  # SQLite's JSON1 reads "DE,FR" as the array ["DE","FR"]
+        each_country = """, json_each('["' || replace(l.countries, ',', '","') || '"]') AS c"""
+    return (
+        RELATIONS[relation]
+        .replace("{cited}", _cited())
+        .format(of=of, each_country=each_country, **names)
+    )
 
 
 def _char(code: int) -> str:

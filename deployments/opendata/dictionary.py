@@ -452,6 +452,14 @@ TABLES = [
                 "GB",
                 pattern=r"^[A-Z]{2}$",
             ),
+            Column(
+                "countries",
+                "string",
+                "Across several countries: the ISO 3166-1 alpha-2 code of each one named, "
+                "in alphabetical order, joined by commas.",
+                "DE,FR",
+                pattern=r"^[A-Z]{2}(,[A-Z]{2})+$",
+            ),
             _enum(
                 "precision",
                 "How precise the place is.",

@@ -101,7 +101,7 @@ def fetch_records(ids: list[int]) -> list[dict]:
             "deployment_id", "role", "organisation__slug", "organisation__name", "source_id"
         ),
         "locations": Location.objects.order_by("id").values(
-            "deployment_id", "name", "country", "precision", "longitude", "latitude"
+            "deployment_id", "name", "country", "countries", "precision", "longitude", "latitude"
         ),
         "costs": Cost.objects.order_by("id").values(
             "id", "deployment_id", "amount", "currency", "covers", "qualifier", "source_id"
@@ -218,7 +218,11 @@ def json_item(record: dict, urls: Urls) -> dict:
             {"slug": r["organisation__slug"], "name": r["organisation__name"], "role": r["role"]}
             for r in record["involvements"]
         ],
-        "countries": sorted({loc["country"] for loc in record["locations"]} - {""}),
+        "countries": sorted(
+            {loc["country"] for loc in record["locations"]}
+            .union(*(loc["countries"].split(",") for loc in record["locations"]))
+            .difference({""})
+        ),
         "start": _date_json(record["start_date"], record["start_precision"]),
         "end": _date_json(record["end_date"], record["end_precision"]),
         "headline_cost": cost
@@ -232,7 +236,10 @@ def json_item(record: dict, urls: Urls) -> dict:
             {"label": legal_label(b), "status": b["status"]} for b in record["legal_bases"]
         ],
         "locations": [
-            {k: loc[k] for k in ("name", "country", "precision", "longitude", "latitude")}
+            {
+                **{k: loc[k] for k in ("name", "country", "precision", "longitude", "latitude")},
+                "countries": loc["countries"].split(",") if loc["countries"] else [],
+            }
             for loc in record["locations"]
         ],
         "sources": [
@@ -292,6 +299,7 @@ def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
             {
                 "name": loc.name,
                 "country": loc.country.code or None,
+                "countries": [c.code for c in loc.countries],
                 "precision": loc.precision,
                 "geometry": loc.geometry,
                 "longitude": loc.longitude,

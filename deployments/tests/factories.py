@@ -9,6 +9,7 @@ from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
+from django_countries.fields import MultipleCountriesDescriptor
 
 from deployments.core import versions
 from deployments.core.dates import Precision
@@ -78,9 +79,11 @@ def change_url(deployment: Deployment) -> str:
     return f"/admin/deployments/deployment/{deployment.pk}/change/"
 
 
-def post_value(value) -> str:
+def post_value(value) -> str | list[str]:
     if value is None:
         return ""
+    if isinstance(value, MultipleCountriesDescriptor):  # CountryField(multiple=True)
+        return [str(country) for country in value]  # a multiple choice: one item each
     if isinstance(value, dict | list):
         return json.dumps(value)
     if isinstance(value, dt.date):

@@ -121,6 +121,12 @@ def awkward_register():
     Location.objects.create(
         deployment=deployment, name="Across Synthetic Europe", precision="multi"
     )
+    Location.objects.create(
+        deployment=deployment,
+        name="Synthetic border corridor",
+        precision="multi",
+        countries=["FR", "BE", "DE"],
+    )
     Cost.objects.create(
         deployment=deployment,
         source=no_url,
@@ -252,6 +258,8 @@ def test_it_keeps_awkward_values_exactly(client, tmp_path):
     polygon = deployment.locations.get(name="Synthetic polygon")
     assert polygon.geometry["coordinates"][0][2] == [2.5, 49.25]
     assert str(deployment.costs.get().amount) == "1234567.89"
+    corridor = deployment.locations.get(name="Synthetic border corridor")
+    assert corridor.codes == ["BE", "DE", "FR"]
     # Ids taken from the file must not collide with the next ones the database gives.
     assert make_records(1, start=500)[0].pk > deployment.pk
 

@@ -68,6 +68,12 @@ def edit_location():
     location.save()
 
 
+def spread_location_over_several_countries():
+    location = first().locations.order_by("pk").first()
+    location.country, location.precision, location.countries = "", "multi", ["PT", "ES"]
+    location.save()
+
+
 def delete_location():
     first().locations.order_by("pk").first().delete()
 
@@ -164,6 +170,7 @@ def add_assessment_with_new_source():
 APP_EDITS = [
     rename_deployment,
     edit_location,
+    spread_location_over_several_countries,
     delete_location,
     edit_cost,
     add_partner,
