@@ -4,6 +4,7 @@ Researchers add and edit; editors also publish, withdraw and delete (groups made
 0002_groups). The publication rules live in forms.py; this module wires them in.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,7 +51,25 @@ Publication = Deployment.Publication
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Every save, delete and action is one Edit, with who made it (core/edits.py)."""
+    """Every save, delete and action is one Edit, with who made it (core/edits.py). A save
+    kept aside for review (editing/review.py) says so, and shows the proposed change."""
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "review_revision", None) is not None:
+            message = "Proposed a change for review."
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        revision = getattr(request, "review_revision", None)
+        if revision is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            "Your change was sent to an editor for review. The public keeps seeing the "
+            "published version until an editor approves it; you will see the outcome here.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:deployments_revision_change", revision.pk)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with edits.recording(request.user):
@@ -74,21 +93,57 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 class SharedEntryAdmin(HistoryAdmin):
     """Organisations, technologies and sources: what published records show of them changes
-    only by an editor's hand, as the importer already requires."""
+    only by an editor's hand, as the importer already requires. A researcher's change to one
+    that a published record shows is kept aside for an editor (review.propose_entry)."""
+
+    def _proposes(self, request, obj) -> bool:
+        if obj is None or obj.pk is None:
+            return False
+        if request.user.has_perm("deployments.publish_deployment"):
+            return False
+        return review.shown_by_a_published_record(obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is None or request.user.has_perm("deployments.publish_deployment"):
-            return form
+        if self._proposes(request, obj):
+            kwargs["form"] = proposal_form(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change, **kwargs)
 
-        class Guarded(form):
-            def clean(self):
-                cleaned_data = super().clean()
-                if self.has_changed() and review.shown_by_a_published_record(self.instance):
-                    raise ValidationError(review.SHARED_REFUSED)
-                return cleaned_data
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._proposes(request, obj) and "change_reason" not in fields:
+            fields = [*fields, "change_reason"]
+        return fields
 
-        return Guarded
+    def save_model(self, request, obj, form, change):
+        if change and self._proposes(request, obj):
+            reason = form.cleaned_data["change_reason"]
+            request.review_revision = review.propose_entry(request.user, form, reason)
+            return  # nothing public changes until an editor approves it
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "review_revision", None) is None:
+            super().save_related(request, form, formsets, change)
+
+
+def proposal_form(base):
+    """The entry's form, asking why: what an editor reads before approving."""
+
+    class Proposal(base):
+        change_reason = forms.CharField(
+            label="Reason for the change",
+            widget=Textarea(attrs={"rows": 2, "cols": 60}),
+            help_text="A published record shows this entry, so an editor reviews your change "
+            "before anyone sees it. Say what the source says, for the editor.",
+        )
+
+        def clean(self):
+            cleaned_data = super().clean()
+            if not [name for name in self.changed_data if name != "change_reason"]:
+                raise ValidationError("Nothing was changed.")
+            return cleaned_data
+
+    return Proposal
 
 
 class NamedEntryAdmin(SharedEntryAdmin):
@@ -479,23 +534,6 @@ class DeploymentAdmin(HistoryAdmin):
             data = form.cleaned_data
             review.finish(request, form.instance, data["change_reason"], data.get("based_on"))
 
-    def log_change(self, request, obj, message):
-        if getattr(request, "review_revision", None) is not None:
-            message = "Proposed a change for review."
-        return super().log_change(request, obj, message)
-
-    def response_change(self, request, obj):
-        revision = getattr(request, "review_revision", None)
-        if revision is None:
-            return super().response_change(request, obj)
-        self.message_user(
-            request,
-            "Your change was sent to an editor for review. The public keeps seeing the "
-            "published version until an editor approves it; you will see the outcome here.",
-            messages.SUCCESS,
-        )
-        return redirect("admin:deployments_revision_change", revision.pk)
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Every error, linked, at the top of a page several screens long: Django's own notice
         # says only "Please correct the errors below".
@@ -677,7 +715,7 @@ def _error_links(form, inline_formsets) -> list[dict]:
 class RevisionAdmin(admin.ModelAdmin):
     """The review queue: editors approve or reject; researchers follow their own changes."""
 
-    list_display = ["__str__", "deployment", "author", "status", "reviewer", "reviewed_at"]
+    list_display = ["__str__", "author", "status", "reviewer", "reviewed_at"]
     list_filter = ["status"]
     list_select_related = ["deployment", "author", "reviewer"]
     search_fields = ["deployment__title", "reason", "review_note"]
@@ -722,7 +760,7 @@ class RevisionAdmin(admin.ModelAdmin):
             elif decision in ("approve", "reject"):
                 if decision == "approve":
                     review.approve(revision, request.user, note)
-                    self.message_user(request, f"Approved: “{revision.deployment}” is updated.")
+                    self.message_user(request, f"Approved: “{revision.subject}” is updated.")
                 else:
                     review.reject(revision, request.user, note)
                     self.message_user(request, "Rejected: the researcher will see your note.")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -179,6 +180,10 @@ class DeploymentForm(TypedDatesForm):
         return cleaned_data
 
     def _refuse_a_lost_update(self, based_on: int | None) -> None:
+        if transaction.get_connection().in_atomic_block:  # as the admin's save always is
+            # Two saves at once: the second waits here for the first to commit, then reads
+            # the version it made, and is refused, rather than both reading the same one.
+            Deployment.objects.select_for_update().filter(pk=self.instance.pk).exists()
         states = versions.history(self.instance.pk)
         if based_on is None or based_on >= len(states):
             return

@@ -5,12 +5,18 @@ what the usual save makes (every inline row, every rule of the form); that state
 Revision and the savepoint is rolled back. Nothing public changes and nothing derived is
 refreshed until an editor approves it, which writes the state through the ORM as one edit
 (core/versions.py restore), with the researcher's reason and the editor's note.
+
+A researcher's change to a shared entry a published record shows (an organisation's name, a
+source's title) waits in the same queue: its Revision holds the fields it changes, as they
+were and as they would be, and approving saves the entry with them.
 """
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from deployments.core import edits, versions
 from deployments.models import Deployment, Revision
@@ -64,6 +70,8 @@ class Review:
 
 def review(revision: Revision) -> Review:
     """The revision's changes against the record now, and anything saved since it was made."""
+    if revision.deployment_id is None:
+        return _review_entry(revision)
     states = versions.history(revision.deployment_id)
     now = versions.current_state(revision.deployment)
     proposed = versions.from_json(revision.proposed)
@@ -80,12 +88,78 @@ def approve(revision: Revision, editor, note: str = "") -> versions.Restored:
     proposer = revision.author or "a former user"
     approved = f"approved: {note}" if note else "approved"
     reason = f"{revision.reason} (proposed by {proposer}; {approved})"
+    if revision.deployment_id is None:
+        with transaction.atomic(), edits.recording(editor, reason):
+            entry = type(revision.entry).objects.select_for_update().get(pk=revision.entry_id)
+            for name, values in revision.proposed["fields"].items():
+                field = entry._meta.get_field(name)
+                setattr(entry, field.attname, _value(field, values["proposed"]))
+            entry.save()
+            _close(revision, Revision.Status.APPROVED, editor, note)
+        return None
     with transaction.atomic(), edits.recording(editor, reason):
         restored = versions.restore(
             versions.from_json(revision.proposed), deployment=revision.deployment
         )
         _close(revision, Revision.Status.APPROVED, editor, note)
     return restored
+
+
+def propose_entry(user, form, reason: str) -> Revision:
+    """A researcher's change to a shared entry, from its validated admin form: the fields
+    the form changes, as saved now and as the form would make them."""
+    proposed = form.instance  # the form's values, not saved
+    saved = type(proposed).objects.get(pk=proposed.pk)
+    fields = {}
+    for name in form.changed_data:
+        try:
+            field = proposed._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # a form-only field, as the reason itself
+        if field.concrete and not field.many_to_many:
+            fields[name] = {"was": _text(field, saved), "proposed": _text(field, proposed)}
+    return Revision.objects.create(
+        entry=saved, author=user, reason=reason, based_on=0, proposed={"fields": fields}
+    )
+
+
+def _text(field, entry) -> str | None:
+    # As text that the field reads back exactly (a date, a country code, a foreign key's id).
+    return None if field.value_from_object(entry) is None else field.value_to_string(entry)
+
+
+def _value(field, text: str | None):
+    return None if text is None else field.to_python(text)
+
+
+def _review_entry(revision: Revision) -> Review:
+    entry = revision.entry
+    if entry is None:
+        return Review([], ["The entry was deleted after this was proposed."])
+    differences, since = [], []
+    for name, values in revision.proposed["fields"].items():
+        field = entry._meta.get_field(name)
+        what = capfirst(field.verbose_name)
+        now = _text(field, entry)
+        differences.append(
+            versions.Difference(what, _words(field, now), _words(field, values["proposed"]))
+        )
+        if now != values["was"]:
+            was = _words(field, values["was"])
+            since.append(f"{what}: “{was}” when proposed, “{_words(field, now)}” now")
+    return Review(differences, since)
+
+
+def _words(field, text: str | None) -> str:
+    """A field's value as the admin shows it: a choice's label, a referred entry's name."""
+    if text in (None, ""):
+        return "(empty)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if field.is_relation:
+        found = field.related_model.objects.filter(pk=_value(field, text)).first()
+        return str(found) if found is not None else "(a removed entry)"
+    return text
 
 
 def reject(revision: Revision, editor, note: str) -> None:
@@ -99,11 +173,6 @@ def _close(revision: Revision, status: str, editor, note: str) -> None:
     revision.review_note = note
     revision.save(update_fields=["status", "reviewer", "reviewed_at", "review_note"])
 
-
-SHARED_REFUSED = (
-    "A published record shows this entry, so only an editor may change it: ask an editor. "
-    "Nothing was saved."
-)
 
 # The relations through which a deployment shows a shared entry (shared.py's models).
 _SHOWN_THROUGH = {

@@ -1,8 +1,11 @@
 """Edits: what groups the rows one change wrote, so a record's history reads as versions."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -49,9 +52,11 @@ class RevisionQuerySet(models.QuerySet):
 
 
 class Revision(models.Model):
-    """A researcher's change to a published record, waiting for an editor: the whole record
-    as it would be (its fields and every row), kept aside until it is approved. The public
-    sees the published record meanwhile (editing/review.py)."""
+    """A researcher's change waiting for an editor, kept aside until it is approved while the
+    public sees what is published (editing/review.py). Either of:
+    - a published record: the whole record as it would be, its fields and every row;
+    - a shared entry (organisation, technology, source) that a published record shows: the
+      fields it changes, as they were and as they would be."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for review"
@@ -59,8 +64,17 @@ class Revision(models.Model):
         REJECTED = "rejected", "Rejected"
 
     deployment = models.ForeignKey(
-        "deployments.Deployment", on_delete=models.CASCADE, related_name="revisions"
+        "deployments.Deployment",
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        null=True,
+        blank=True,
     )
+    entry_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    entry_id = models.PositiveIntegerField(null=True, blank=True)
+    entry = GenericForeignKey("entry_type", "entry_id")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -88,6 +102,29 @@ class Revision(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name = "proposed change"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    deployment__isnull=False, entry_type__isnull=True, entry_id__isnull=True
+                )
+                | models.Q(
+                    deployment__isnull=True, entry_type__isnull=False, entry_id__isnull=False
+                ),
+                name="revision_of_one_thing",
+            ),
+        ]
 
     def __str__(self):
-        return f"Change to “{self.deployment}” proposed {self.created:%d %B %Y %H:%M}"
+        return f"Change to “{self.subject}” proposed {self.created:%d %B %Y %H:%M}"
+
+    @property
+    def subject(self):
+        """What it changes: the record, or the shared entry (None once that is deleted)."""
+        return self.deployment if self.deployment_id else self.entry
+
+    def subject_change_url(self) -> str:
+        subject = self.subject
+        if subject is None:
+            return ""
+        meta = subject._meta
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[subject.pk])

@@ -219,9 +219,9 @@ def json_item(record: dict, urls: Urls) -> dict:
             for r in record["involvements"]
         ],
         "countries": sorted(
-            {loc["country"] for loc in record["locations"]}
-            .union(*(loc["countries"].split(",") for loc in record["locations"]))
-            .difference({""})
+            {loc["country"] for loc in record["locations"]}.union(
+                *(loc["countries"].split(",") for loc in record["locations"])
+            ).difference({""})
         ),
         "start": _date_json(record["start_date"], record["start_precision"]),
         "end": _date_json(record["end_date"], record["end_precision"]),

@@ -200,9 +200,10 @@ def test_a_proposal_can_add_a_row_and_approval_adds_it(researcher, editor, publi
     ]
 
 
-def test_a_researcher_may_not_rename_what_a_published_record_shows(researcher, editor, published):
-    """As the importer refuses a researcher's change to a published record."""
-    from deployments.editing.review import SHARED_REFUSED
+def test_a_researchers_rename_of_what_a_published_record_shows_waits_for_an_editor(
+    client, researcher, editor, published
+):
+    """The shared entry keeps its published name everywhere until an editor approves."""
     from deployments.models import Involvement, Organisation
 
     shown = Organisation.objects.create(name="Synthetic Shown Ltd", slug="synthetic-shown")
@@ -211,20 +212,74 @@ def test_a_researcher_may_not_rename_what_a_published_record_shows(researcher, e
     Involvement.objects.create(
         deployment=make_deployment(), organisation=draft_only, role="supplier"
     )
+    url = reverse("admin:deployments_organisation_change", args=[shown.pk])
 
-    def rename(client, organisation, name):
+    def rename(client, organisation, name, **extra):
         url = reverse("admin:deployments_organisation_change", args=[organisation.pk])
         data = {"name": name, "slug": organisation.slug, "kind": "company", "country": ""}
-        data |= {"website": "", "description": ""}
+        data |= {"website": "", "description": "", **extra}
         return client.post(url, data)
 
-    refused = rename(researcher, shown, "Synthetic Renamed Ltd")
-    assert refused.status_code == 200
-    assert SHARED_REFUSED in " ".join(refused.context["adminform"].form.non_field_errors())
+    form = researcher.get(url).content.decode()
+    assert 'name="change_reason"' in form  # asked why, before anything is sent
+    unexplained = rename(researcher, shown, "Synthetic Renamed Ltd")
+    assert unexplained.status_code == 200
+    assert "change_reason" in unexplained.context["adminform"].form.errors
+
+    sent = rename(researcher, shown, "Synthetic Renamed Ltd", change_reason="Synthetic: renamed.")
+    revision = Revision.objects.pending().get()
+    assert sent.url == reverse("admin:deployments_revision_change", args=[revision.pk])
     assert Organisation.objects.get(pk=shown.pk).name == "Synthetic Shown Ltd"
-    assert rename(researcher, draft_only, "Synthetic Draft Two Ltd").status_code == 302
-    assert rename(editor, shown, "Synthetic Renamed Ltd").status_code == 302
+    for page in PUBLIC_PAGES:
+        assert "Synthetic Renamed Ltd" not in _text(client.get(page.format(slug=published.slug)))
+    home = editor.get(reverse("admin:index")).content.decode()
+    assert "Changes waiting for review: 1" in home
+    assert "Synthetic Shown Ltd" in home
+    page = editor.get(sent.url).content.decode()
+    assert "Synthetic Shown Ltd" in page and "Synthetic Renamed Ltd" in page
+
+    approved = editor.post(sent.url, {"decision": "approve", "note": "Synthetic: checked."})
+    assert approved.status_code == 302
     assert Organisation.objects.get(pk=shown.pk).name == "Synthetic Renamed Ltd"
+    assert "Synthetic Renamed Ltd" in _text(client.get(f"/deployments/{published.slug}/"))
+    csv = _text(client.get("/deployments.csv"))
+    assert "Synthetic Renamed Ltd" in csv and "Synthetic Shown Ltd" not in csv
+    revision.refresh_from_db()
+    assert (revision.status, revision.reviewer.username) == ("approved", "synthetic-editor")
+    # Nobody reviews what no published record shows, nor an editor's own change.
+    assert rename(researcher, draft_only, "Synthetic Draft Two Ltd").status_code == 302
+    assert Organisation.objects.get(pk=draft_only.pk).name == "Synthetic Draft Two Ltd"
+    assert rename(editor, shown, "Synthetic Third Ltd").status_code == 302
+    assert Organisation.objects.get(pk=shown.pk).name == "Synthetic Third Ltd"
+    assert not Revision.objects.pending().exists()
+
+
+def test_a_proposed_rename_is_not_approved_over_a_later_one(researcher, editor, published):
+    from deployments.models import Involvement, Organisation
+
+    shown = Organisation.objects.create(name="Synthetic Shown Ltd", slug="synthetic-shown")
+    Involvement.objects.create(deployment=published, organisation=shown, role="supplier")
+    url = reverse("admin:deployments_organisation_change", args=[shown.pk])
+    data = {"slug": "synthetic-shown", "kind": "company", "country": "", "website": ""}
+    data |= {"description": ""}
+    researcher.post(url, {**data, "name": "Synthetic A Ltd", "change_reason": "Synthetic."})
+    revision = Revision.objects.pending().get()
+    editor.post(url, {**data, "name": "Synthetic B Ltd"})  # an editor renames it meanwhile
+
+    refused = editor.post(
+        reverse("admin:deployments_revision_change", args=[revision.pk]), {"decision": "approve"}
+    )
+
+    assert refused.status_code == 200
+    assert "changed after this was proposed" in refused.content.decode()
+    assert Organisation.objects.get(pk=shown.pk).name == "Synthetic B Ltd"
+    rejected = editor.post(
+        reverse("admin:deployments_revision_change", args=[revision.pk]),
+        {"decision": "reject", "note": "Synthetic: renamed since."},
+    )
+    assert rejected.status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == "rejected"
 
 
 def test_a_researchers_restore_of_a_published_record_waits_for_an_editor_too(

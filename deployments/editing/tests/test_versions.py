@@ -2,10 +2,13 @@
 child row, its reason and author, a restore that brings all of it back and says what it did,
 deleted records recovered whole, and a public change log that says old → new."""
 
+import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from deployments.core import versions
@@ -346,3 +349,53 @@ def test_an_approved_change_names_who_proposed_it_in_the_history(published):
         "Synthetic reason. (proposed by synthetic-proposer; approved: Checked.)"
     )
     assert latest.record["scale"] == "Synthetic approved scale"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent saves: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_the_same_moment_do_not_overwrite_each_other(monkeypatch):
+    """Two real connections save forms opened on one version at once. Each reads the record's
+    history, then waits (up to 3 s) for the other to have read it too: without a lock both
+    read the same version and both save; with it, the second reads only after the first
+    commits, and is refused."""
+    from deployments.editing import forms
+    from deployments.tests.factories import make_staff_user
+
+    deployment = make_deployment(publication="published", summary="Synthetic first summary.")
+    posts = {
+        name: change_data(deployment) | {"summary": f"Synthetic {name} summary."}
+        for name in ("one", "two")
+    }
+    both_read = threading.Barrier(2, timeout=3)
+    history = versions.history
+
+    def history_then_wait(deployment_id):
+        states = history(deployment_id)
+        try:
+            both_read.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other is waiting for the lock: it reads after this one commits
+        return states
+
+    monkeypatch.setattr(forms.versions, "history", history_then_wait)
+    users = {name: make_staff_user(f"synthetic-editor-{name}", "editor") for name in posts}
+    statuses = {}
+
+    def save(name):
+        try:
+            editor = Client()
+            editor.force_login(users[name])
+            statuses[name] = editor.post(change_url(deployment), posts[name]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(statuses.values()) == [200, 302]  # one saved, one told
+    saved = next(name for name, status in statuses.items() if status == 302)
+    deployment.refresh_from_db()
+    assert deployment.summary == f"Synthetic {saved} summary."
