@@ -238,15 +238,68 @@ class SourceAdmin(SharedEntryAdmin):
 
 class FirstSourceFirst:
     """A new claim's source starts as the record's first cited source: most of a record's
-    claims come from the one article it was built from, so it is chosen once, not six times."""
+    claims come from the one article it was built from, so it is chosen once, at the top
+    (CitationInline comes first), not six times. On a new record, which cites nothing yet,
+    a claim left without one takes it when saved (DeploymentAdmin.save_related)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         source = formset.form.base_fields.get("source")
-        if obj is not None and source is not None:
-            first = obj.citations.order_by("id").values_list("source_id", flat=True).first()
-            source.initial = first
-        return formset
+        if source is None:
+            return formset
+        if obj is not None:
+            first = obj.citations.order_by("id").values_list("source_id", flat=True)
+            source.initial = first.first()
+            return formset
+        if self.model is Citation:
+            return formset  # where the first source is chosen
+        source.required, source.help_text = False, FIRST_SOURCE_HELP
+        optional = self.model._meta.get_field("source").null  # a role may name no source
+
+        class TakesTheFirstSource(formset):
+            def clean(self):
+                super().clean()
+                if optional or _cites_a_source(self.data):
+                    return
+                for form in self.forms:
+                    data = getattr(form, "cleaned_data", None)
+                    if data and not data.get("DELETE") and data.get("source") is None:
+                        form.add_error("source", NO_FIRST_SOURCE)
+
+        return TakesTheFirstSource
+
+
+FIRST_SOURCE_HELP = "Left empty: the first source under “Sources cited”."
+NO_FIRST_SOURCE = "Choose its source, or cite one under “Sources cited” for it to take."
+
+
+def _cites_a_source(data) -> bool:
+    """Whether the posted page cites a source (a citation row that is not being deleted)."""
+    total = data.get("citations-TOTAL_FORMS", "0")
+    rows = range(int(total)) if total.isdigit() else ()
+    return any(
+        data.get(f"citations-{i}-source") and not data.get(f"citations-{i}-DELETE") for i in rows
+    )
+
+
+def default_to_the_first_source(formsets) -> None:
+    """On a new record: each claim left without a source takes the first one cited."""
+    by_model = {formset.model: formset for formset in formsets}
+    cited = [
+        form.cleaned_data.get("source")
+        for form in by_model[Citation].forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+    first = next((source for source in cited if source is not None), None)
+    if first is None:
+        return
+    for model, formset in by_model.items():
+        if model is Citation or "source" not in formset.form.base_fields:
+            continue
+        for form in formset.forms:
+            data = form.cleaned_data
+            if data and not data.get("DELETE") and data.get("source") is None:
+                form.instance.source = first
 
 
 class ResponseInline(FirstSourceFirst, admin.StackedInline):
@@ -344,6 +397,7 @@ class ImpactAssessmentInline(LabelledTabularInline):
 
 class CitationInline(LabelledTabularInline):
     model = Citation
+    verbose_name_plural = "sources cited"
     formset = CitationFormSet
     fields = ["source", "claim", "quote", "locator"]
     autocomplete_fields = ["source"]
@@ -358,6 +412,7 @@ class DeploymentAdmin(HistoryAdmin):
     form = DeploymentForm
     object_history_template = "admin/deployments/deployment/object_history.html"
     inlines = [
+        CitationInline,  # first: the sources every claim below picks from
         LocationInline,
         InvolvementInline,
         CostInline,
@@ -365,7 +420,6 @@ class DeploymentAdmin(HistoryAdmin):
         LegalBasisInline,
         ImpactAssessmentInline,
         ResponseInline,
-        CitationInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "technologies"]}),
@@ -529,6 +583,8 @@ class DeploymentAdmin(HistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        if not change:
+            default_to_the_first_source(formsets)
         super().save_related(request, form, formsets, change)
         if getattr(request, "review_savepoint", None) is not None:
             data = form.cleaned_data

@@ -266,7 +266,11 @@ def test_it_refuses_to_publish_without_a_citation_through_the_form(editor):
     response = editor.post(change_url(cited), data)
 
     assert response.status_code == 200
-    citations = response.context["inline_admin_formsets"][-1].formset
+    citations = next(
+        i.formset
+        for i in response.context["inline_admin_formsets"]
+        if i.formset.prefix == "citations"
+    )
     assert citations.non_form_errors() == [NEEDS_CITATION]
     cited.refresh_from_db()
     assert cited.publication == "draft"

@@ -37,6 +37,12 @@ SQUARE = {
 }
 
 
+def inline(response, prefix: str):
+    """The page's formset of these rows ("locations", "costs"...)."""
+    formsets = [i.formset for i in response.context["inline_admin_formsets"]]
+    return next(formset for formset in formsets if formset.prefix == prefix)
+
+
 def full_deployment_post(geometry: str = json.dumps(POINT), **fields) -> dict:
     """Everything a researcher types into the add page for one deployment."""
     technology = make_technology()
@@ -168,7 +174,7 @@ def test_it_rejects_text_that_is_not_json_on_the_geometry_field_and_keeps_it(adm
 
     assert response.status_code == 200
     assert not Deployment.objects.exists()
-    location_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    location_form = inline(response, "locations").forms[0]
     assert location_form.errors["geometry"] == [BAD_GEOJSON_TEXT]
     assert "geometry" in BAD_GEOJSON_TEXT
     textarea = re.search(
@@ -183,7 +189,7 @@ def test_it_rejects_an_impossible_geometry_with_the_reason_on_the_geometry_field
 
     assert response.status_code == 200
     assert not Deployment.objects.exists()
-    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    errors = inline(response, "locations").forms[0].errors
     assert errors["geometry"] == [
         "Point: latitude -95.0 is outside -90..90 (GeoJSON is [longitude, latitude])."
     ]
@@ -206,7 +212,7 @@ def test_it_puts_errors_from_the_models_on_the_field_to_fix(admin_client):
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert "before the start" in form.errors["end_date"][0]
-    cost_form = response.context["inline_admin_formsets"][2].formset.forms[0]
+    cost_form = inline(response, "costs").forms[0]
     assert cost_form.errors["amount"] == [
         "Enter the amount, or set the qualifier to “not disclosed”."
     ]
@@ -515,3 +521,39 @@ def test_an_editor_merges_two_organisations_that_are_one_body(client, admin_clie
     assert (page.status_code, page["Location"]) == (301, "/organisations/buddi/")
     csv = b"".join(client.get("/deployments.csv").streaming_content).decode()
     assert "Buddi Limited" not in csv and "Buddi" in csv  # the stored lines followed
+
+
+def test_a_new_records_claims_take_the_source_cited_at_the_top(admin_client):
+    """The article a record is built from is chosen once: claims left without a source take
+    it; without one cited, each such claim is asked for its own, next to it."""
+    data = full_deployment_post()
+    for key in ("costs-0-source", "events-0-source", "legal_bases-0-source"):
+        data[key] = ""
+    second = make_source()
+    data |= formset_data(
+        "citations",
+        [
+            {"source": data["citations-0-source"], "claim": "general", "quote": "", "locator": ""},
+            {"source": second.pk, "claim": "scale", "quote": "", "locator": ""},
+        ],
+    )
+    page = admin_client.get(ADD_URL).content.decode()
+    assert page.index('id="citations-group"') < page.index('id="costs-group"')
+    assert "Left empty: the first source" in page
+
+    assert admin_client.post(ADD_URL, data).status_code == 302
+
+    deployment = Deployment.objects.get(slug="synthetic-lfr-vans")
+    first = deployment.citations.order_by("id").first().source
+    assert first != second
+    for claims in (deployment.costs, deployment.events, deployment.legal_bases):
+        assert claims.get().source == first
+
+    uncited = full_deployment_post(slug="synthetic-uncited")
+    uncited["costs-0-source"] = ""
+    uncited["citations-0-source"] = ""
+    uncited["citations-0-DELETE"] = "on"
+    refused = admin_client.post(ADD_URL, uncited)
+    assert refused.status_code == 200
+    assert "cite one under “Sources cited”" in refused.content.decode()
+    assert not Deployment.objects.filter(slug="synthetic-uncited").exists()

@@ -148,22 +148,7 @@ def test_entering_the_proc764_record_from_its_seed_text(page, groups):  # noqa: 
     )
     entry.pick("#id_technologies", "Barcode")
     entry.choose("#id_publication", "review")
-    for number, (organisation, role) in enumerate(
-        [("Home Office", "commissioner"), ("The Barcode Warehouse", "supplier")]
-    ):
-        entry.add_row("involvements")
-        entry.pick(f"#id_involvements-{number}-organisation", organisation)
-        entry.choose(f"#id_involvements-{number}-role", role)
-        entry.pick(f"#id_involvements-{number}-source", "UK to surveil")
-    entry.add_row("costs")
-    entry.fill("#id_costs-0-amount", "150000")
-    entry.choose("#id_costs-0-covers", "contract")
-    entry.pick("#id_costs-0-source", "UK to surveil")
-    entry.fill("#id_costs-0-quote", "A separate Home Office contract worth £150,000")
-    entry.add_row("events")
-    entry.choose("#id_events-0-kind", "contract")
-    entry.fill("#id_events-0-date", "July 2022")
-    entry.pick("#id_events-0-source", "UK to surveil")
+    # The source once, at the top of the rows: every claim below takes it.
     entry.pick("#id_citations-0-source", "UK to surveil")
     entry.choose("#id_citations-0-claim", "summary")
     entry.fill(
@@ -171,6 +156,19 @@ def test_entering_the_proc764_record_from_its_seed_text(page, groups):  # noqa: 
         "A separate Home Office contract worth £150,000, titled Proc764 Migrant Tracker, was "
         "also awarded to The Barcode Warehouse in July 2022",
     )
+    for number, (organisation, role) in enumerate(
+        [("Home Office", "commissioner"), ("The Barcode Warehouse", "supplier")]
+    ):
+        entry.add_row("involvements")
+        entry.pick(f"#id_involvements-{number}-organisation", organisation)
+        entry.choose(f"#id_involvements-{number}-role", role)
+    entry.add_row("costs")
+    entry.fill("#id_costs-0-amount", "150000")
+    entry.choose("#id_costs-0-covers", "contract")
+    entry.fill("#id_costs-0-quote", "A separate Home Office contract worth £150,000")
+    entry.add_row("events")
+    entry.choose("#id_events-0-kind", "contract")
+    entry.fill("#id_events-0-date", "July 2022")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/deployments/deployment/")
 
@@ -179,6 +177,9 @@ def test_entering_the_proc764_record_from_its_seed_text(page, groups):  # noqa: 
     assert record.involvements.count() == 2
     assert (record.events.get().date_precision, record.costs.get().amount) == ("month", 150000)
     assert record.publication_problems() == []
+    source = record.citations.get().source
+    for claims in (record.involvements, record.costs, record.events):
+        assert {claim.source for claim in claims.all()} == {source}
     # What it costs a researcher, for the record (the closing note reports these).
     print(f"\nProc764 entry: {entry.loads} page loads, {entry.fields} fields filled")
     assert entry.loads <= 2  # the form, and the list it returns to
