@@ -25,17 +25,17 @@ Rules (also on the /data/ page):
   first location. Existing records keep their costs, locations and sources.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 
-from deployments.core import derived, edits
+from deployments.core import derived, edits, search
 from deployments.importing.flat import FlatFile
 from deployments.importing.import_files import (
     BadFile,
@@ -59,6 +59,8 @@ from deployments.models import (
     Technology,
 )
 
+TWINS_SHOWN = 3  # possible repeats named per new record
+
 
 @dataclass
 class Outcome:
@@ -70,8 +72,9 @@ class Outcome:
     title: str
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    # Existing records this new one may repeat (the same title): shown in the preview, linked.
-    twins: list = field(default_factory=list)
+    # Existing records this new one may repeat, each with why (the same title, a source they
+    # both cite): shown in the preview, linked, before anything is written.
+    twins: list[tuple[Deployment, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -268,7 +271,8 @@ class Importer(FlatFile, PackageFile):
             outcome.slug = deployment.slug
             title = " ".join(text(row, "title").split())
             if title:
-                outcome.twins = list(Deployment.objects.filter(title__iexact=title)[:3])
+                same = Deployment.objects.filter(title__iexact=title)[:TWINS_SHOWN]
+                outcome.twins = [(twin, "the same title") for twin in same]
         for name in fields:
             if name in sheet.header:
                 value = code(row, name) if name in ENUM_FIELDS else text(row, name)
@@ -297,6 +301,47 @@ class Importer(FlatFile, PackageFile):
         self.touched.append((deployment, outcome, {} if existing else times))
         self.outcomes[deployment.pk] = outcome
         return deployment, outcome
+
+    def find_twins(self) -> None:
+        """A new record citing a source an existing record cites (the same source, or the
+        same address) may be that record again: said beside the title match. A few queries
+        for the whole file, by the relations' source indexes."""
+        created = {
+            d.pk: outcome
+            for d, outcome, _times in self.touched
+            if outcome.action == "create" and len(outcome.twins) < TWINS_SHOWN
+        }
+        if not created:
+            return
+        models = [Deployment._meta.get_field(r).related_model for r in search.CITING]
+        cites = defaultdict(set)  # new record -> its sources
+        for model in models:
+            rows = model.objects.filter(deployment__in=created).exclude(source=None)
+            for deployment_id, source_id in rows.values_list("deployment_id", "source_id"):
+                cites[deployment_id].add(source_id)
+        cited = set().union(*cites.values())
+        url_of = dict(Source.objects.filter(pk__in=cited).exclude(url="").values_list("pk", "url"))
+        same_sources = Q(source__in=cited) | Q(source__url__in=set(url_of.values()))
+        citing = defaultdict(set)  # a source, or an address -> the existing records citing it
+        for model in models:
+            rows = model.objects.filter(same_sources).exclude(deployment__in=self.new_ids())
+            for deployment_id, source_id, url in rows.values_list(
+                "deployment_id", "source_id", "source__url"
+            ):
+                citing[source_id].add(deployment_id)
+                if url:
+                    citing[url].add(deployment_id)
+        for deployment_id, outcome in created.items():
+            known = {twin.pk for twin, _why in outcome.twins}
+            found = set()
+            for source_id in cites[deployment_id]:
+                found |= citing[source_id] | citing[url_of.get(source_id, None)]
+            room = TWINS_SHOWN - len(outcome.twins)
+            for twin in Deployment.objects.filter(pk__in=found - known).order_by("pk")[:room]:
+                outcome.twins.append((twin, "a source it also cites"))
+
+    def new_ids(self) -> set[int]:
+        return {d.pk for d, outcome, _times in self.touched if outcome.action == "create"}
 
     def finish_deployments(self) -> None:
         """Publish when asked, and keep a restored record's own timestamps."""
@@ -365,6 +410,7 @@ def run(
         else:
             importer.run_zip(sheets)
         if report.ok:
+            importer.find_twins()
             importer.finish_deployments()
         if report.ok and commit:
             report.written = True

@@ -472,6 +472,24 @@ def test_it_never_makes_a_reserved_slug_from_a_title(reference):
     assert Deployment.objects.get().slug == "map-2"
 
 
+def test_the_preview_flags_a_record_citing_the_same_source_under_another_title(client, reference):
+    from deployments.models import Citation
+    from deployments.tests.factories import make_deployment, make_source
+
+    existing = make_deployment(title="Synthetic camera trial", cited=False)
+    source = make_source(url="https://example.org/synthetic-same-article")
+    Citation.objects.create(deployment=existing, source=source)
+    client.force_login(make_staff_user("synthetic-editor", group="editor"))
+
+    again = row(1, title="Synthetic trial of cameras", sources=source.url)
+    html = upload(client, csv_file([again, row(2)])).content.decode()
+
+    assert "already has a record with a source it also cites" in html
+    assert html.count("a source it also cites") == 1  # row 2 cites another article
+    assert f'href="/admin/deployments/deployment/{existing.pk}/change/"' in html
+    assert Deployment.objects.count() == 1
+
+
 def test_the_preview_flags_a_record_that_already_exists_with_a_link(client, reference):
     from deployments.tests.factories import make_deployment
 
@@ -481,7 +499,8 @@ def test_the_preview_flags_a_record_that_already_exists_with_a_link(client, refe
     preview = upload(client, csv_file([row(1), row(2)]))
 
     html = preview.content.decode()
-    assert "The register already has a record with this title" in html
+    assert "The register already has a record with the same title" in html
     assert f'href="/admin/deployments/deployment/{existing.pk}/change/"' in html
-    assert html.count("already has a record with this title") == 1  # row 2 is new
+    assert html.count("already has a record with the same title") == 1  # row 2 is new
+    assert "a source it also cites" not in html  # its source is another
     assert Deployment.objects.count() == 1  # nothing written before the confirmation
