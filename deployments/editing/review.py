@@ -13,7 +13,6 @@ were and as they would be, and approving saves the entry with them.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -111,13 +110,12 @@ def propose_entry(user, form, reason: str) -> Revision:
     proposed = form.instance  # the form's values, not saved
     saved = type(proposed).objects.get(pk=proposed.pk)
     fields = {}
-    for name in form.changed_data:
-        try:
-            field = proposed._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue  # a form-only field, as the reason itself
-        if field.concrete and not field.many_to_many:
-            fields[name] = {"was": _text(field, saved), "proposed": _text(field, proposed)}
+    # Every field the form made different, not only its changed_data: a typed date also sets
+    # its precision field, which is not on the form.
+    for field in proposed._meta.concrete_fields:
+        was, now = _text(field, saved), _text(field, proposed)
+        if field.editable and was != now:
+            fields[field.name] = {"was": was, "proposed": now}
     return Revision.objects.create(
         entry=saved, author=user, reason=reason, based_on=0, proposed={"fields": fields}
     )

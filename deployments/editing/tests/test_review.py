@@ -311,3 +311,21 @@ def test_a_researcher_reopening_the_record_is_told_a_change_is_waiting(researche
 
     assert "Changes waiting for review" in page
     assert str(Revision.objects.get()) in page
+
+
+def test_a_proposed_source_date_keeps_the_precision_typed_with_it(researcher, editor, published):
+    """A source's date typed as "2022" is a year: approving sets the date and its precision."""
+    source = published.citations.get().source
+    url = reverse("admin:deployments_source_change", args=[source.pk])
+    data = {"title": source.title, "publisher": source.publisher, "source_type": "news"}
+    data |= {"url": source.url, "archive_url": "", "published": "2022"}
+    data |= {"published_precision": "", "accessed": "", "notes": ""}
+
+    sent = researcher.post(url, {**data, "change_reason": "Synthetic: the year only."})
+    assert sent.status_code == 302, sent.context["adminform"].form.errors
+    source.refresh_from_db()
+    assert source.published_precision == "day"  # unchanged until approved
+
+    editor.post(sent.url, {"decision": "approve"})
+    source.refresh_from_db()
+    assert (source.published.year, source.published_precision) == (2022, "year")
