@@ -55,8 +55,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
     kept aside for review (editing/review.py) says so, and shows the proposed change."""
 
     def log_change(self, request, obj, message):
+        # A proposal changed nothing: "Changed" in Recent actions would say it did. The
+        # Revision is its record, and the admin home lists it.
         if getattr(request, "review_revision", None) is not None:
-            message = "Proposed a change for review."
+            return None
         return super().log_change(request, obj, message)
 
     def response_change(self, request, obj):
@@ -806,10 +808,11 @@ class RevisionAdmin(admin.ModelAdmin):
             note = request.POST.get("note", "").strip()
             decision = request.POST.get("decision")
             if decision == "approve" and found.changed_since:
+                changed = "record" if revision.deployment_id else "entry"
                 problem = (
-                    "The record was changed after this was proposed: approving it would undo "
-                    "that change. Reject it with a note, and the researcher can propose it "
-                    "again on the current version."
+                    f"The {changed} was changed after this was proposed: approving it would "
+                    "undo that change. Reject it with a note, and the researcher can propose "
+                    "it again on the current version."
                 )
             elif decision == "reject" and not note:
                 problem = "Say why you reject it: the researcher reads your note."

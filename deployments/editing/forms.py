@@ -207,8 +207,10 @@ class OrganisationForm(forms.ModelForm):
     "Buddi Limited" beside "Buddi" splits one body's deployments in two."""
 
     different = forms.BooleanField(
-        label="It is a different organisation from the similar one named above",
+        label="It is a different organisation",
         required=False,
+        help_text="Only asked for when saving finds a similar name already in the register: "
+        "tick it if this is another body.",
     )
 
     def clean(self):

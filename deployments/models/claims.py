@@ -146,7 +146,7 @@ class Location(models.Model):
                 "Only a location across several countries names several: choose "
                 "“Several countries”, or give its one country."
             )
-        if self.countries and self.country:
+        elif self.countries and self.country:
             errors["country"] = "A location across several countries names them under Countries."
         elif len(self.countries) == 1:
             errors["countries"] = "Name two or more, or give the one country as its country."

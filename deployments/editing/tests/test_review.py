@@ -106,7 +106,7 @@ def test_a_researchers_edit_to_a_published_record_waits_invisible_until_approved
     latest = versions.history(published.pk)[-1]
     assert "the council's figures" in latest.edit.reason and "approved" in latest.edit.reason
     mine = researcher.get(reverse("admin:index")).content.decode()
-    assert "Approved: Synthetic: checked against the source." in mine
+    assert "approved: Synthetic: checked against the source." in mine
 
 
 def test_a_rejection_needs_a_note_and_the_researcher_reads_it(researcher, editor, published):
@@ -124,7 +124,7 @@ def test_a_rejection_needs_a_note_and_the_researcher_reads_it(researcher, editor
     published.refresh_from_db()
     assert published.scale == "Synthetic ten cameras"
     assert (
-        "Rejected: Synthetic: not in the source."
+        "rejected: Synthetic: not in the source."
         in researcher.get(reverse("admin:index")).content.decode()
     )
 

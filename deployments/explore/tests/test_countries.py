@@ -83,6 +83,7 @@ def test_the_admin_refuses_several_countries_on_a_location_of_one(records):
     )
     assert not national.is_valid()
     assert "Only a location across several countries" in str(national.errors["countries"])
+    assert "country" not in national.errors  # its one country is right: only the list is wrong
     lonely = LocationForm(
         data={"name": "Synthetic", "precision": "multi", "countries": ["DE"]},
         instance=Location(deployment=records[1]),

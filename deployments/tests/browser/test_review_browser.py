@@ -75,7 +75,7 @@ def test_a_researchers_change_waits_for_an_editor_and_then_goes_live(
     assert "Synthetic ninety cameras" in public.content()
     assert Deployment.objects.get(pk=published.pk).scale == "Synthetic ninety cameras"
     researcher.goto("/admin/")
-    assert "Approved: Synthetic: checked." in researcher.content()
+    assert "approved: Synthetic: checked." in researcher.content()
 
     editor.goto(f"/admin/deployments/deployment/{published.pk}/history/")
     assert "Scale: Synthetic ten cameras → Synthetic ninety cameras" in editor.content()
