@@ -2,12 +2,16 @@
 form data the admin's deployment page posts."""
 
 import datetime as dt
+import importlib
 import json
 from itertools import count
+from types import SimpleNamespace
 
+from django.apps import apps
 from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.forms.models import model_to_dict
 from django_countries.fields import MultipleCountriesDescriptor
 
@@ -56,6 +60,14 @@ def make_deployment(*, cited: bool = True, **fields) -> Deployment:
     if cited:
         Citation.objects.create(deployment=deployment, source=make_source())
     return deployment
+
+
+def make_groups() -> None:
+    """The researcher and editor groups as the migrations make them: a transactional test
+    empties every table after it, groups included."""
+    schema_editor = SimpleNamespace(connection=connection)
+    importlib.import_module("deployments.migrations.0002_groups").create_groups(apps, schema_editor)
+    importlib.import_module("deployments.migrations.0012_revisions").grant(apps, schema_editor)
 
 
 def make_staff_user(username: str, group: str | None = None, **fields):

@@ -359,8 +359,9 @@ def test_two_editors_saving_at_the_same_moment_do_not_overwrite_each_other(monke
     read the same version and both save; with it, the second reads only after the first
     commits, and is refused."""
     from deployments.editing import forms
-    from deployments.tests.factories import make_staff_user
+    from deployments.tests.factories import make_groups, make_staff_user
 
+    make_groups()  # an earlier transactional test may have emptied every table
     deployment = make_deployment(publication="published", summary="Synthetic first summary.")
     posts = {
         name: change_data(deployment) | {"summary": f"Synthetic {name} summary."}

@@ -3,15 +3,10 @@ published record, the public keeps seeing it as published, an editor approves it
 queue on the admin home page, and the public sees the change; the admin pages this flow adds
 have no serious accessibility violations."""
 
-import importlib
-from types import SimpleNamespace
-
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from deployments.models import Deployment, Revision
-from deployments.tests.factories import make_deployment, make_staff_user
+from deployments.tests.factories import make_deployment, make_groups, make_staff_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,9 +17,7 @@ PASSWORD = "synthetic-password"  # factories.make_staff_user's
 def groups():
     """The researcher and editor groups as the migrations make them (a transactional test
     empties every table after it, groups included)."""
-    schema_editor = SimpleNamespace(connection=connection)
-    importlib.import_module("deployments.migrations.0002_groups").create_groups(apps, schema_editor)
-    importlib.import_module("deployments.migrations.0012_revisions").grant(apps, schema_editor)
+    make_groups()
 
 
 def log_in(page, username: str) -> None:
