@@ -169,6 +169,16 @@ def _span_key(row: dict) -> tuple[int | None, int | None]:
     return tuple(None if row[k] is None else int(row[k]) for k in ("first", "last"))
 
 
+@dataclass(frozen=True)
+class Mark:
+    """One citation mark on the record page: the numbered source and the passage it quotes."""
+
+    number: int  # the source's place in the Sources list
+    source: Source
+    quote: str = ""
+    locator: str = ""
+
+
 @dataclass
 class Cited:
     """The record's sources, numbered in order of first use, and which claims cite which."""
@@ -176,26 +186,28 @@ class Cited:
     sources: list = field(default_factory=list)
     numbers: dict[int, int] = field(default_factory=dict)  # source id -> citation number
     claims: dict[str, list[int]] = field(default_factory=dict)  # claim -> citation numbers
-    quotes: dict[int, list[str]] = field(default_factory=dict)  # number -> quotes used
+    marks: dict[str, list[Mark]] = field(default_factory=dict)  # claim -> its marks
 
-    def number(self, source, quote: str = "") -> int:
+    def mark(self, source, quote: str = "", locator: str = "") -> Mark:
         if source.pk not in self.numbers:
             self.sources.append(source)
             self.numbers[source.pk] = len(self.sources)
-        number = self.numbers[source.pk]
-        if quote and quote not in self.quotes.setdefault(number, []):
-            self.quotes[number].append(quote)
-        return number
+        return Mark(self.numbers[source.pk], source, quote, locator)
 
 
 def cite(deployment) -> Cited:
-    """Number every source the record uses, in reading order (uses prefetched relations)."""
+    """Number every source the record uses, in reading order (uses prefetched relations).
+
+    Each claim's marks and each item's `citation_mark` carry the quoted passage, which the
+    page shows behind the mark (templatetags/register.py) and the record's JSON lists.
+    """
     cited = Cited()
     for citation in deployment.citations.all():
-        number = cited.number(citation.source, citation.quote)
+        mark = cited.mark(citation.source, citation.quote, citation.locator)
+        cited.marks.setdefault(citation.claim, []).append(mark)
         numbers = cited.claims.setdefault(citation.claim, [])
-        if number not in numbers:
-            numbers.append(number)
+        if mark.number not in numbers:
+            numbers.append(mark.number)
     for items in (
         deployment.involvements.all(),
         deployment.costs.all(),
@@ -206,7 +218,8 @@ def cite(deployment) -> Cited:
     ):
         for item in items:
             if item.source_id is not None:
-                item.citation_number = cited.number(item.source, getattr(item, "quote", ""))
+                item.citation_mark = cited.mark(item.source, getattr(item, "quote", ""))
+                item.citation_number = item.citation_mark.number
     return cited
 
 

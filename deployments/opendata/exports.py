@@ -368,8 +368,13 @@ def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
             }
             for r in d.responses.all()
         ],
-        # Claim -> the numbers of the sources that support it, as the page's marks.
-        "citations": cited.claims,
+        # Each citation of the record's own fields: the claim, the number of its source (as
+        # the page's mark) and the source's words, in the order the page reads them.
+        "citations": [
+            {"claim": claim, "citation": m.number, "quote": m.quote, "locator": m.locator}
+            for claim, marks in cited.marks.items()
+            for m in marks
+        ],
         "sources": [_source_json(n, s) for n, s in enumerate(cited.sources, start=1)],
         "published_at": timestamp(d.published_at) or None,
         "last_updated": timestamp(d.updated),

@@ -6,28 +6,68 @@ from deployments.core import querystrings
 register = template.Library()
 
 
-@register.simple_tag
-def cite(*numbers):
-    """Citation marks linking to the sources list: [1][3]. Accepts numbers or lists of them."""
+class _Notes:
+    """The record page's notes so far: each mark links to its note, listed at the end of the
+    mark's section, so the quote behind every claim is readable without JavaScript."""
+
+    def __init__(self):
+        self.count = 0
+        self.pending: dict[tuple, dict] = {}  # the current section's notes, by what they say
+
+    def add(self, mark) -> tuple[dict, bool]:
+        key = (mark.number, mark.quote, mark.locator)
+        if key in self.pending:
+            return self.pending[key], False
+        self.count += 1
+        self.pending[key] = {"id": self.count, "mark": mark}
+        return self.pending[key], True
+
+    def take(self) -> list[dict]:
+        notes, self.pending = list(self.pending.values()), {}
+        return notes
+
+
+def _notes(context) -> _Notes:
+    # render_context lives for one rendering of the page, like the state of {% cycle %}.
+    return context.render_context.setdefault("register_notes", _Notes())
+
+
+@register.simple_tag(takes_context=True)
+def cite(context, *marks):
+    """Citation marks, [1][3], each linking to its note (records.Mark; lists of them too)."""
     flat = []
-    for number in numbers:
-        for n in number if isinstance(number, list | tuple) else [number]:
-            if n and n not in flat:
-                flat.append(n)
+    for mark in marks:
+        for m in mark if isinstance(mark, list | tuple) else [mark]:
+            if m and m not in flat:
+                flat.append(m)
     if not flat:
         return ""
-    marks = format_html_join(
-        "",
-        '<a href="#source-{0}" aria-label="source {0}">[{0}]</a>',
-        ((n,) for n in flat),
+    links = []
+    for mark in flat:
+        note, first = _notes(context).add(mark)
+        links.append(
+            format_html(
+                '<a href="#note-{0}"{1} class="cite-mark" aria-label="source {2}">[{2}]</a>',
+                note["id"],
+                format_html(' id="mark-{}"', note["id"]) if first else "",
+                mark.number,
+            )
+        )
+    return format_html(
+        '<sup class="cite">{}</sup>', format_html_join("", "{}", ((a,) for a in links))
     )
-    return format_html('<sup class="cite">{}</sup>', marks)
+
+
+@register.inclusion_tag("deployments/includes/_notes.html", takes_context=True)
+def footnotes(context):
+    """The notes of the marks since the last {% footnotes %}: the end of a section."""
+    return {"notes": _notes(context).take()}
 
 
 @register.filter
 def claim(cited, name):
-    """The citation numbers for one claim: {% cite cited|claim:'start' %}."""
-    return cited.claims.get(name, [])
+    """The marks for one claim: {% cite cited|claim:'start' %}."""
+    return cited.marks.get(name, [])
 
 
 @register.filter

@@ -86,7 +86,11 @@ def test_it_gives_one_record_with_everything_its_page_shows(client, cast):
     assert record["title"] == page.context["deployment"].title
     assert record["sources"][0]["title"] == "Synthetic source"
     assert record["sources"][0]["number"] == 1
-    assert record["citations"] == {"general": [1]}
+    # The quote behind each mark, as the page shows it in the mark's note.
+    citation = cast.camera.citations.get()
+    assert record["citations"] == [
+        {"claim": "general", "citation": 1, "quote": citation.quote, "locator": ""}
+    ]
     assert record["costs"][0]["display"] == "GBP 80,000"
     assert record["costs"][0]["citation"] == 1
     assert record["events"][0] == {
