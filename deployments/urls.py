@@ -1,7 +1,7 @@
 from django.urls import path
 
 from deployments.core.freshness import public_page
-from deployments.explore import views
+from deployments.explore import browse, views
 from deployments.opendata import api, feeds
 
 # Public pages carry validators from the register's state and may be held by a CDN for a
@@ -17,14 +17,21 @@ urlpatterns = [
     path(
         "deployments/<slug:slug>/", public_page(views.deployment_detail), name="deployment_detail"
     ),
+    # Browse the register's entries: indexes with counts, and a page for each entry.
+    path("organisations/", public_page(browse.organisation_index), name="organisation_index"),
     path(
         "organisations/<slug:slug>/",
-        public_page(views.organisation_detail),
+        public_page(browse.organisation_detail),
         name="organisation_detail",
     ),
+    path("technologies/", public_page(browse.technology_index), name="technology_index"),
     path(
-        "technologies/<slug:slug>/", public_page(views.technology_detail), name="technology_detail"
+        "technologies/<slug:slug>/", public_page(browse.technology_detail), name="technology_detail"
     ),
+    path("countries/", public_page(browse.country_index), name="country_index"),
+    path("countries/<str:code>/", public_page(browse.country_detail), name="country_detail"),
+    path("sources/", public_page(browse.source_index), name="source_index"),
+    path("sources/<int:pk>/", public_page(browse.source_detail), name="source_detail"),
     # Data: the same query parameters as the pages.
     path("deployments.geojson", api.deployments_geojson, name="export_geojson"),
     # The explore map's own compact data (mapdata.py); the export above stays complete.

@@ -7,6 +7,7 @@ Filters use EXISTS subqueries rather than joins, so no DISTINCT is ever needed a
 cheap.
 """
 
+import difflib
 import re
 
 import django_filters
@@ -16,7 +17,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.http import QueryDict
 from django_countries import countries
 
-from deployments.core import dates, search
+from deployments.core import dates, freshness, search
 from deployments.models import (
     Cost,
     Deployment,
@@ -54,6 +55,14 @@ SINGLE_VALUED = (
     "sort",
     "page",
 )
+# Parameters that links pick up on the way (campaign tags from newsletters and social sites).
+# They say nothing about the filter, so ignoring them cannot widen a result.
+TRACKING = {"fbclid", "gclid", "msclkid"}
+TRACKING_PREFIX = "utm_"
+# A legal-status value for the records nobody has researched yet: they have no legal-basis
+# row at all, unlike a researched "none stated" (LegalBasis.Status.NOT_STATED).
+UNRESEARCHED = "unresearched"
+LEGAL_STATUSES = [*LegalBasis.Status.choices, (UNRESEARCHED, "Not researched yet")]
 
 
 class UpperMultipleChoiceField(forms.MultipleChoiceField):
@@ -64,14 +73,15 @@ class UpperMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class ImpreciseDateField(forms.CharField):
-    """YYYY, YYYY-MM or YYYY-MM-DD, cleaned to (first day, last day) of that period."""
+    """A date as precise as typed ("2022", "July 2022", "2022-07", "14 October 2024"...: what
+    the admin accepts), cleaned to (first day, last day) of that period."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
         try:
-            first, precision = dates.parse(value)
+            first, precision = dates.parse_typed(value)
         except ValueError as error:
             raise ValidationError(str(error)) from None
         return first, dates.latest(first, precision)
@@ -149,8 +159,17 @@ class DeploymentFilterForm(forms.Form):
             self.add_error("cost_max", "cost_max is below cost_min.")
         if (low is not None or high is not None) and not data.get("currency"):
             # Amounts in different currencies are not comparable, and converting them would
-            # invent figures no source gave.
-            self.add_error("currency", "Choose a currency to compare costs in, e.g. GBP.")
+            # invent figures no source gave. With one currency in the register there is
+            # nothing to choose.
+            held = currencies()
+            if len(held) == 1:
+                data["currency"] = held[0]
+            else:
+                listed = " or ".join(held) or "none yet"
+                self.add_error(
+                    "currency",
+                    f"Choose the currency to compare costs in: the register holds {listed}.",
+                )
         start, end = data.get("from"), data.get("to")
         if start and end and start[0] > end[1]:
             self.add_error("to", "“to” is before “from”.")
@@ -177,7 +196,7 @@ class DeploymentFilter(django_filters.FilterSet):
     cost_max = django_filters.NumberFilter(method="filter_nothing", min_value=0, label="Cost to")
     currency = CurrencyFilter(method="filter_nothing")
     legal_status = django_filters.MultipleChoiceFilter(
-        choices=LegalBasis.Status.choices, method="filter_legal_status", label="Legal status"
+        choices=LEGAL_STATUSES, method="filter_legal_status", label="Legal status"
     )
     bbox = BBoxFilter(method="filter_bbox", label="Map area")
     sort = django_filters.ChoiceFilter(
@@ -252,9 +271,11 @@ class DeploymentFilter(django_filters.FilterSet):
     def filter_legal_status(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            Exists(LegalBasis.objects.filter(deployment=OuterRef("pk"), status__in=value))
-        )
+        bases = LegalBasis.objects.filter(deployment=OuterRef("pk"))
+        matches = Exists(bases.filter(status__in=value))
+        if UNRESEARCHED in value:
+            matches |= ~Exists(bases)
+        return queryset.filter(matches)
 
     def filter_bbox(self, queryset, name, value):
         if not value:
@@ -327,6 +348,11 @@ class DeploymentFilter(django_filters.FilterSet):
 
     # For views ----------------------------------------------------------------------------
 
+    unknown: list[tuple[str, str]] = []  # parameters it has no filter for (filtered())
+
+    def is_valid(self) -> bool:
+        return not self.unknown and super().is_valid()
+
     @property
     def active(self) -> dict:
         """The cleaned parameters that narrow the result (for chips and filenames)."""
@@ -341,7 +367,7 @@ class DeploymentFilter(django_filters.FilterSet):
 
     def error_list(self) -> list[tuple[str, str]]:
         """[(parameter, message)] for the 400 page and JSON errors."""
-        return [
+        return self.unknown + [
             (name, message) for name, messages in self.form.errors.items() for message in messages
         ]
 
@@ -359,8 +385,37 @@ DeploymentFilter.base_filters["from"] = ImpreciseDateFilter(method="filter_nothi
 DeploymentFilter.base_filters["to"] = ImpreciseDateFilter(method="filter_nothing", label="To")
 
 
-def filtered(params, *, queryset=None) -> DeploymentFilter:
-    """The FilterSet over published deployments for these query parameters."""
+def currencies() -> list[str]:
+    """The currencies of the published register's costs, kept until the register changes."""
+
+    def held():
+        published = Cost.objects.filter(deployment__in=Deployment.objects.published())
+        return sorted(published.order_by().values_list("currency", flat=True).distinct())
+
+    return freshness.cached("currencies", "", held)
+
+
+def unknown_parameters(names, known) -> list[tuple[str, str]]:
+    """[(name, message)] for each parameter not in `known`, with the closest known name: a
+    misspelt filter left out would give more records than asked for, not fewer."""
+    by_lower = {name.lower(): name for name in known}
+    unknown = []
+    for name in names:
+        if name in known or name in TRACKING or name.startswith(TRACKING_PREFIX):
+            continue
+        close = difflib.get_close_matches(name.lower(), by_lower, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {by_lower[close[0]]}?"
+            if close
+            else "the filters are " + ", ".join(sorted(known)) + "."
+        )
+        unknown.append((name, f"The register has no filter called “{name}”: {hint}"))
+    return unknown
+
+
+def filtered(params, *, queryset=None, also=()) -> DeploymentFilter:
+    """The FilterSet over published deployments for these query parameters; `also` names the
+    endpoint's own parameters besides the filter's (the map's zoom, say)."""
     if queryset is None:
         queryset = Deployment.objects.published()
     # An empty value means "not set" (a blank form field), never "match the empty string".
@@ -369,4 +424,7 @@ def filtered(params, *, queryset=None) -> DeploymentFilter:
     for name, values in lists:
         values = values if isinstance(values, list | tuple) else [values]
         present.setlist(name, [v for v in values if str(v).strip() != ""])
-    return DeploymentFilter(present, queryset=queryset)
+    filterset = DeploymentFilter(present, queryset=queryset)
+    known = {*DeploymentFilter.base_filters, *also}
+    filterset.unknown = unknown_parameters([n for n in present if present.getlist(n)], known)
+    return filterset

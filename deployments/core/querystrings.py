@@ -41,3 +41,17 @@ def replace(params: QueryDict, **values: str) -> str:
 def current(params: QueryDict, *, drop=(RESETS_PAGE,)) -> str:
     """The current filter as a query string (for export links and view tabs)."""
     return encode([(k, v) for k, v in _pairs(params) if k not in drop])
+
+
+def has_empty(params: QueryDict) -> bool:
+    """Whether any parameter is blank (a form field left empty)."""
+    return any(v.strip() == "" for _, values in params.lists() for v in values)
+
+
+def keep_only(params: QueryDict, *, drop) -> QueryDict:
+    """The parameters without those named in `drop`, as a QueryDict (to filter again)."""
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        if name not in drop:
+            kept.setlist(name, values)
+    return kept

@@ -11,11 +11,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from django_countries import countries
 
-from deployments.core import freshness
+from deployments.core import filters, freshness
 from deployments.models import (
     Deployment,
     Involvement,
@@ -127,10 +127,14 @@ def legal_status(filterset) -> list[Option]:
     base = _base(filterset, "legal_status")
     rows = LegalBasis.objects.filter(deployment__in=base).values_list("status")
     counts = dict(rows.annotate(n=Count("deployment", distinct=True)))
+    # A record with no legal-basis row has not been researched: that is not "none stated".
+    counts[filters.UNRESEARCHED] = base.exclude(
+        Exists(LegalBasis.objects.filter(deployment=OuterRef("pk")))
+    ).count()
     chosen = _selected(filterset, "legal_status")
     return [
         Option(value, label, counts.get(value, 0), value in chosen)
-        for value, label in LegalBasis.Status.choices
+        for value, label in filters.LEGAL_STATUSES
     ]
 
 

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_countries import countries
 
@@ -11,10 +10,6 @@ from deployments.explore import charts, facets, mapdata, records, timeline
 from deployments.models import (
     Deployment,
     Involvement,
-    LegalBasis,
-    Organisation,
-    OrganisationAlias,
-    Technology,
 )
 from deployments.opendata import geojson
 
@@ -108,87 +103,88 @@ def _not_published(request, slug):
     return render(request, "deployments/deployment_withdrawn.html", context, status=410)
 
 
-def organisation_detail(request, slug):
-    # An organisation known only from drafts is not public yet.
-    organisation = Organisation.objects.public().filter(slug=slug).first()
-    if organisation is None:
-        alias = OrganisationAlias.objects.filter(slug=slug).select_related("organisation").first()
-        if (
-            alias is not None
-            and Organisation.objects.public().filter(pk=alias.organisation_id).exists()
-        ):
-            return HttpResponsePermanentRedirect(alias.organisation.get_absolute_url())
-        raise Http404("No public organisation has this address.")
-    # EXISTS rather than a join: an organisation with two roles in one deployment is one row.
-    involved = Involvement.objects.filter(deployment=OuterRef("pk"), organisation=organisation)
-    published = Deployment.objects.published().filter(Exists(involved))
-    context = {
-        "organisation": organisation,
-        "deployments": records.latest(published),
-        **_collection_summary("organisation", slug, published),
-    }
-    return render(request, "deployments/organisation_detail.html", context)
-
-
-def technology_detail(request, slug):
-    technology = get_object_or_404(Technology.objects.public(), slug=slug)
-    published = Deployment.objects.published().filter(technologies=technology)
-    context = {
-        "technology": technology,
-        "deployments": records.latest(published),
-        **_collection_summary("technology", slug, published),
-    }
-    return render(request, "deployments/technology_detail.html", context)
-
-
-def _collection_summary(kind: str, slug: str, published) -> dict:
-    """An organisation's or technology's totals, spend, mini timeline and map: aggregates over
-    what may be hundreds of thousands of records, so computed once per change."""
-
-    def compute():
-        return {
-            "total": published.count(),
-            "spend": records.spend_by_currency(published),
-            "mini_timeline": records.timeline_for(
-                published, group_by_technology=False, dom_id="mini"
-            ),
-            "geojson": mapdata.first_features(published),
-        }
-
-    return freshness.cached(kind, slug, compute)
-
-
 # Explore: the list, map and timeline of the filtered register ------------------------------
 
 PAGE_SIZE = 50
 
 
-def _filter_or_400(request):
-    """(filterset, None) for a valid query, else (filterset, a 400 page naming each problem).
+# Each explore view's template: a filter it cannot read is answered on the same page.
+TEMPLATES = {
+    "deployment_list": "deployments/deployment_list.html",
+    "deployment_map": "deployments/deployment_map.html",
+    "deployment_timeline": "deployments/deployment_timeline.html",
+}
+# Where each parameter is typed or ticked on the filter form (its error links there).
+FIELD_IDS = {
+    **{name: f"id_{name}" for name in ("q", "role", "from", "to", "currency", "sort")},
+    "cost_min": "id_cost_min",
+    "cost_max": "id_cost_max",
+    **{
+        name: f"facet-{name}"
+        for name in ("technology", "status", "country", "organisation", "legal_status")
+    },
+}
+
+
+def _filter_or_400(request, view_name):
+    """(filterset, None) for a valid query, else (None, the answer): a redirect to the same
+    address without its empty parameters, or the same page at status 400 with each problem
+    next to its field.
 
     django-filter would silently drop an invalid parameter and widen the result; a reader who
     asked for something precise must be told instead.
     """
+    if querystrings.has_empty(request.GET):
+        # A blank form field is "not set": the clean address is the one to share.
+        clean = querystrings.current(request.GET, drop=())
+        return None, redirect(request.path + (clean if clean != "?" else ""))
     filterset = filters.filtered(request.GET)
     if filterset.is_valid():
         return filterset, None
-    errors = filterset.error_list()
-    context = {"errors": errors, "reset": querystrings.without_all(request.GET, dict(errors))}
-    return filterset, render(request, "deployments/bad_request.html", context, status=400)
+    return None, _filter_errors(request, view_name, filterset, filterset.error_list())
+
+
+def _filter_errors(request, view_name, filterset, errors):
+    """The explore page with no results, the form as typed, and why (status 400)."""
+    bad = {name for name, _ in errors}
+    # The options next to the form count what the readable part of the filter would give.
+    readable = filters.filtered(querystrings.keep_only(request.GET, drop=bad))
+    for _ in range(3):  # a cost bound without its currency fails again on the currency
+        if readable.is_valid():
+            break
+        bad |= {name for name, _ in readable.error_list()}
+        readable = filters.filtered(querystrings.keep_only(request.GET, drop=bad))
+    context = _explore_context(request, readable, view_name)
+    context.update(
+        {
+            "form": filterset.form,
+            "chips": [],
+            "filter_errors": [
+                {"name": name, "message": message, "field_id": FIELD_IDS.get(name)}
+                for name, message in errors
+            ],
+            "reset": querystrings.without_all(request.GET, bad),
+            "total": 0,
+        }
+    )
+    return render(request, TEMPLATES[view_name], context, status=400)
 
 
 def _explore_context(request, filterset, view_name):
     params = request.GET
+    valid = filterset.is_valid()
     return {
         "filterset": filterset,
         "form": filterset.form,
-        "facets": facets.all_facets(filterset),
-        "chips": _chips(filterset, params),
+        "facets": facets.all_facets(filterset) if valid else {},
+        "chips": _chips(filterset, params) if valid else [],
+        "active_count": len(filterset.active),
         "query": querystrings.current(params),
         "view_name": view_name,
         "sorts": filters.SORTS,
         "roles": Involvement.Role.choices,
-        "legal_statuses": LegalBasis.Status.choices,
+        "currencies": filters.currencies(),
+        "legal_statuses": filters.LEGAL_STATUSES,
     }
 
 
@@ -212,7 +208,7 @@ def _chips(filterset, params) -> list[dict]:
     labels = {
         "status": dict(Deployment.Status.choices),
         "role": dict(Involvement.Role.choices),
-        "legal_status": dict(LegalBasis.Status.choices),
+        "legal_status": dict(filters.LEGAL_STATUSES),
         "country": dict(countries),
     }
     chips = []
@@ -232,19 +228,15 @@ def _chips(filterset, params) -> list[dict]:
 
 
 def deployment_list(request):
-    filterset, bad = _filter_or_400(request)
-    if bad:
-        return bad
+    filterset, answer = _filter_or_400(request, "deployment_list")
+    if answer:
+        return answer
     paginator = Paginator(records.for_listing(filterset.qs), PAGE_SIZE)
     paginator.count = facets.total(filterset)  # the cached total, instead of a COUNT per page
     number = filterset.form.cleaned_data.get("page") or 1
     if number > max(paginator.num_pages, 1):
         problem = f"There is no page {number}: the last is {paginator.num_pages}."
-        context = {
-            "errors": [("page", problem)],
-            "reset": querystrings.without(request.GET, "page"),
-        }
-        return render(request, "deployments/bad_request.html", context, status=400)
+        return _filter_errors(request, "deployment_list", filterset, [("page", problem)])
     page = paginator.page(number)
     context = _explore_context(request, filterset, "deployment_list")
     context.update({"page": page, "deployments": page.object_list})
@@ -252,9 +244,9 @@ def deployment_list(request):
 
 
 def deployment_map(request):
-    filterset, bad = _filter_or_400(request)
-    if bad:
-        return bad
+    filterset, answer = _filter_or_400(request, "deployment_map")
+    if answer:
+        return answer
     context = _explore_context(request, filterset, "deployment_map")
     # Without JavaScript the page lists the locations the map would draw: the first
     # TABLE_LIMIT of them in the list's order, with the counts of all (issue 5).
@@ -270,9 +262,9 @@ def deployment_map(request):
 
 
 def deployment_timeline(request):
-    filterset, bad = _filter_or_400(request)
-    if bad:
-        return bad
+    filterset, answer = _filter_or_400(request, "deployment_timeline")
+    if answer:
+        return answer
     context = _explore_context(request, filterset, "deployment_timeline")
     # Past its row limit the timeline is counts per year over every matching record: kept
     # until the register changes, like the facets.

@@ -129,7 +129,12 @@ class Location(models.Model):
 
     @property
     def country_names(self) -> str:
-        return ", ".join(sorted(all_countries.name(code) for code in self.codes))
+        return ", ".join(name for _code, name in self.named_countries)
+
+    @property
+    def named_countries(self) -> list[tuple[str, str]]:
+        """[(code, name)] of its countries, by name (for links to their pages)."""
+        return sorted(((c, all_countries.name(c)) for c in self.codes), key=lambda p: p[1])
 
     @staticmethod
     def in_countries(codes) -> Q:
@@ -319,7 +324,9 @@ class LegalBasis(models.Model):
         )
         PARTLY_UNLAWFUL = "partly_unlawful", "Found partly unlawful"
         LAWFUL = "lawful", "Found lawful"
-        NOT_STATED = "not_stated", "Not stated"
+        # Researched, and no one states a basis; a record with no legal-basis row at all is
+        # "not researched yet" (filters.UNRESEARCHED).
+        NOT_STATED = "not_stated", "None stated by anyone"
 
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="legal_bases")
     instrument_type = models.CharField(max_length=10, choices=Instrument.choices)

@@ -149,6 +149,32 @@ class OrganisationAlias(models.Model):
         return f"{self.name} → {self.organisation}"
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources a published deployment rests on, by any claim: one cited only by a draft
+        would reveal the draft."""
+        from .claims import (
+            Citation,
+            Cost,
+            Event,
+            ImpactAssessment,
+            Involvement,
+            LegalBasis,
+            Response,
+        )
+        from .deployment import Deployment
+
+        published = Deployment.Publication.PUBLISHED
+        used = models.Q()
+        for model in (Citation, Cost, Event, Involvement, LegalBasis, ImpactAssessment, Response):
+            used |= models.Exists(
+                model.objects.filter(
+                    source=models.OuterRef("pk"), deployment__publication=published
+                )
+            )
+        return self.filter(used)
+
+
 class Source(ImpreciseDateMixin, models.Model):
     class Type(models.TextChoices):
         NEWS = "news", "News report"
@@ -172,6 +198,7 @@ class Source(ImpreciseDateMixin, models.Model):
         blank=True, help_text="How to find it when there is no URL, or what to know about it."
     )
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords(bases=[EditedHistory])
     imprecise_dates = (("published", "published_precision", "publication date"),)
 
@@ -194,6 +221,9 @@ class Source(ImpreciseDateMixin, models.Model):
 
     def __str__(self):
         return f"{self.publisher}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("source_detail", args=[self.pk])
 
     @property
     def published_display(self):

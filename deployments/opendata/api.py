@@ -31,8 +31,9 @@ from deployments.opendata import cells, datapackage, dictionary, export_rows, ex
 from deployments.opendata.register_zip import write_register_zip
 
 
-def _filter_or_json_400(request):
-    filterset = filters.filtered(request.GET)
+def _filter_or_json_400(request, also=()):
+    """`also`: the endpoint's own parameters besides the filter's."""
+    filterset = filters.filtered(request.GET, also=also)
     if filterset.is_valid():
         return filterset, None
     errors = [{"parameter": name, "message": message} for name, message in filterset.error_list()]
@@ -92,7 +93,7 @@ def deployments_geojson(request):
 @require_safe
 def map_geojson(request):
     """The explore map's compact data: each location, or counts per grid cell (mapdata.py)."""
-    filterset, bad = _filter_or_json_400(request)
+    filterset, bad = _filter_or_json_400(request, also=mapdata.MapForm.base_fields)
     if bad:
         return bad
     params, errors = mapdata.map_params(request.GET)

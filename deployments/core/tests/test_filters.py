@@ -48,7 +48,6 @@ def test_it_never_shows_drafts(cast):
         ("technology=anpr&country=GB", ["camera"]),
         ("q=hidden", ["camera"]),
         ("q=synthetic%20routes", ["camera"]),
-        ("unknown_parameter=1&status=active", ["scanner"]),
     ],
 )
 def test_it_filters_by_each_parameter(cast, query, expected):
@@ -68,6 +67,10 @@ def test_it_filters_by_each_parameter(cast, query, expected):
         ("from=2021-01-01&to=2021-01-01", ["watch"]),  # first day a year-precise start allows
         ("to=2020-12-31", []),
         ("from=2019&to=2030", ["camera", "watch"]),  # unknown start can't be placed: left out
+        # Typed as the admin accepts them.
+        ("from=October%202024&to=October%202024", ["camera"]),
+        ("to=May%202022", ["watch"]),
+        ("from=1%20June%202022&to=30/09/2024", []),
     ],
 )
 def test_it_matches_dates_by_precision_aware_overlap(cast, query, expected):
@@ -165,3 +168,54 @@ def test_it_knows_no_organisation_or_technology_that_only_drafts_mention(cast):
     cast.draft.technologies.add(secret)
     for query in ("organisation=hidden", "technology=secret"):
         assert not filters.filtered(QueryDict(query)).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("query", "unknown", "suggested"),
+    [
+        ("technolgy=anpr", "technolgy", "technology"),
+        ("Technology=anpr", "Technology", "technology"),
+        ("legal=asserted", "legal", None),
+        ("contry=GB&status=active", "contry", "country"),
+    ],
+)
+def test_it_refuses_a_parameter_it_has_no_filter_for(cast, query, unknown, suggested):
+    # Left out, a misspelt filter would give every record: a wider result than asked for.
+    filterset = filters.filtered(QueryDict(query))
+    assert not filterset.is_valid()
+    message = dict(filterset.error_list())[unknown]
+    if suggested:
+        assert f"did you mean {suggested}?" in message
+    else:
+        assert "did you mean" not in message
+        assert "technology" in message  # it lists the filters there are
+
+
+def test_it_ignores_tracking_parameters(cast):
+    query = "utm_source=newsletter&utm_campaign=x&fbclid=abc&gclid=def&technology=anpr"
+    assert sorted(slugs(query)) == sorted(slugs("technology=anpr"))
+
+
+def test_it_compares_costs_in_the_only_currency_there_is(cast):
+    from deployments.models import Cost
+
+    assert not filters.filtered(QueryDict("cost_min=100000")).is_valid()  # GBP and EUR
+    Cost.objects.filter(currency="EUR").delete()
+    assert slugs("cost_min=100000") == ["watch"]
+    assert filters.currencies() == ["GBP"]
+
+
+def test_it_tells_unresearched_legal_bases_from_none_stated(cast):
+    from deployments.models import LegalBasis
+
+    # The scanner has no legal-basis row: nobody has looked yet.
+    assert slugs("legal_status=unresearched") == ["scanner"]
+    assert slugs("legal_status=not_stated") == []
+    LegalBasis.objects.filter(deployment=cast.watch).update(
+        status=LegalBasis.Status.NOT_STATED, instrument_type=LegalBasis.Instrument.NONE_STATED
+    )
+    assert slugs("legal_status=not_stated") == ["watch"]
+    assert sorted(slugs("legal_status=unresearched&legal_status=not_stated")) == [
+        "scanner",
+        "watch",
+    ]

@@ -238,7 +238,7 @@ def test_it_counts_on_a_grid_past_the_threshold(client, records, grid_mode):
         assert collection["mode"] == "grid"
         counts = [f["properties"]["count"] for f in collection["features"]]
         assert sum(counts) == collection["total"]
-        listed = set(listed_slugs(client, query.replace("zoom", "sort=title&z")))
+        listed = set(listed_slugs(client, "" if query.startswith("zoom") else query))
         assert collection["total"] == len(located_ids(listed))
         for feature in collection["features"]:
             west, south, east, north = feature["bbox"]
