@@ -39,6 +39,13 @@ urlpatterns = [
     path("deployments.csv", api.deployments_csv, name="export_csv"),
     path("deployments.json", api.deployments_json, name="export_json"),
     path("deployments/<slug:slug>.json", api.deployment_json, name="deployment_json"),
+    # How to cite: cite.bib, cite.ris or cite.csl.json (opendata/citations.py).
+    path(
+        "deployments/<slug:slug>/cite.<str:fmt>",
+        api.deployment_citation,
+        name="deployment_citation",
+    ),
+    path("data/cite.<str:fmt>", api.register_citation, name="register_citation"),
     path("data/", api.data_page, name="data"),
     path("data/datapackage.json", api.datapackage_json, name="datapackage"),
     path("data/register.zip", api.register_zip, name="register_zip"),

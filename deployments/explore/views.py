@@ -11,7 +11,7 @@ from deployments.models import (
     Deployment,
     Involvement,
 )
-from deployments.opendata import geojson
+from deployments.opendata import citations, geojson
 
 
 def home(request):
@@ -55,11 +55,18 @@ def deployment_detail(request, slug):
     else:
         features = geojson.geojson(Deployment.objects.filter(pk=deployment.pk))
         current = deployment
+    latest_version = max((entry["version"] for entry in changes), default=None)
+    reference = citations.record_reference(
+        request, current, version.number if version else latest_version
+    )
     context = {
         "deployment": deployment,
         "current": current,
         "version": version,
-        "latest_version": max((entry["version"] for entry in changes), default=None),
+        "latest_version": latest_version,
+        "reference": reference,
+        "citation": citations.text(reference),
+        "cite_formats": citations.HEAD_LINKS,
         "cited": records.cite(deployment),
         "changes": changes,
         "geojson": features,

@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
+    Http404,
+    HttpResponse,
     HttpResponsePermanentRedirect,
     JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
@@ -27,7 +28,15 @@ from deployments.core import filters, freshness, querystrings
 from deployments.explore import facets, mapdata, records
 from deployments.explore.views import PAGE_SIZE  # the JSON list pages exactly as the HTML list does
 from deployments.models import Deployment
-from deployments.opendata import cells, datapackage, dictionary, export_rows, exports, geojson
+from deployments.opendata import (
+    cells,
+    citations,
+    datapackage,
+    dictionary,
+    export_rows,
+    exports,
+    geojson,
+)
 from deployments.opendata.register_zip import write_register_zip
 
 
@@ -163,11 +172,39 @@ def deployments_json(request):
     return _data_response(request, make)
 
 
-def citation_line(request, deployment) -> str:
-    """The record page's "cite this record" line, as text."""
-    updated = dateformat.format(timezone.localtime(deployment.updated), "j F Y")
-    url = request.build_absolute_uri(deployment.get_absolute_url())
-    return f"“{deployment.title}”. {settings.REGISTER_NAME}, last updated {updated}. {url}"
+def _citation_file(reference, fmt: str, name: str) -> HttpResponse:
+    if fmt not in citations.FORMATS:
+        raise Http404("Citations come as cite.bib, cite.ris or cite.csl.json.")
+    media_type, extension, write = citations.FORMATS[fmt]
+    response = HttpResponse(write(reference), content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    # The access date in it changes each day: keep it briefly, like a public page.
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+@require_safe
+def deployment_citation(request, slug, fmt):
+    """The record's reference as BibTeX, RIS or CSL-JSON (?version=N: that version's)."""
+    deployment = Deployment.objects.published().filter(slug=slug).first()
+    if deployment is None:
+        raise Http404("No published deployment has this address.")
+    version = None
+    if "version" in request.GET:
+        number = request.GET["version"]
+        known = {e["version"] for e in records.public_change_log(deployment)}
+        if not number.isdigit() or int(number) not in known:
+            raise Http404("This record has no such version; its change log lists them.")
+        version = int(number)
+    return _citation_file(
+        citations.record_reference(request, deployment, version), fmt, deployment.slug
+    )
+
+
+@require_safe
+def register_citation(request, fmt):
+    return _citation_file(citations.register_reference(request), fmt, "register")
 
 
 @require_safe
@@ -194,7 +231,8 @@ def deployment_json(request, slug):
     def make():
         cited = records.cite(shown)
         urls = exports.Urls(_base_url(request))
-        body = exports.record_json(shown, cited, changes, urls, citation_line(request, deployment))
+        reference = citations.record_reference(request, deployment, version and version.number)
+        body = exports.record_json(shown, cited, changes, urls, citations.text(reference))
         if version is not None:
             body["version"] = version.number
             body["version_published_at"] = version.at
@@ -267,6 +305,7 @@ def register_zip(request):
 
 @require_safe
 def data_page(request):
+    reference = citations.register_reference(request)
     context = {
         "columns": dictionary.EXPORT_COLUMNS,
         "tables": dictionary.TABLES,
@@ -276,5 +315,8 @@ def data_page(request):
         "escape_example": cells.join_multi(["Smith; Jones Ltd", "Synthetic Devices"]),
         "base": _base_url(request).rstrip("/"),
         "page_size": PAGE_SIZE,
+        "reference": reference,
+        "citation": citations.text(reference),
+        "cite_formats": citations.HEAD_LINKS,
     }
     return render(request, "deployments/data.html", context)

@@ -68,7 +68,11 @@ def test_the_downloads_name_every_country(client, records):
 
 def test_the_record_page_names_the_countries(client, records):
     page = body(client.get(f"/deployments/{records[0].slug}/")).decode()
-    assert "Synthetic border corridor (France, Germany)" in page
+    # Each country named, and each a link to its page.
+    assert (
+        'Synthetic border corridor (<a href="/countries/FR/">France</a>, '
+        '<a href="/countries/DE/">Germany</a>)'
+    ) in page
 
 
 def test_the_admin_refuses_several_countries_on_a_location_of_one(records):

@@ -58,3 +58,20 @@ def test_it_leads_to_the_quote_without_javascript(js_disabled_page, smartwatches
     assert note.is_visible()
     assert cost.quote in note.inner_text()
     assert note.evaluate("el => el.getBoundingClientRect().top >= 0")
+
+
+def test_it_copies_the_citation_for_a_reader(page, smartwatches, live_server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(smartwatches.get_absolute_url())
+    page.get_by_role("button", name="Copy the citation").click()
+    assert page.get_by_role("status").filter(has_text="Copied.").is_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#cite-text").inner_text()
+    assert "accessed" in copied and "?version=" in copied
+
+
+def test_it_hides_the_copy_button_without_javascript(js_disabled_page, smartwatches):
+    page = js_disabled_page
+    page.goto(smartwatches.get_absolute_url())
+    assert not page.locator("button.copy-button").is_visible()
+    assert page.get_by_role("link", name="BibTeX").is_visible()
