@@ -2,23 +2,33 @@
 # fragments; the picked ids come from a queryset's own parameters.
 """Full-text search: one denormalised document per deployment, searched per database.
 
-The document holds the deployment's own texts and the titles and publishers of its sources,
-and names its organisations by id (search_refs, "o:12 o:40"), so a search is one indexed
-column instead of four joins (on PostgreSQL, its stored tsvector), and renaming an
-organisation that 100,000 records name rewrites none of them. A query asks for each of its
-terms in the document, or for the id of any organisation whose name matches the term
-(_query), so "Buddi tagging" still finds a record of Buddi's that mentions tagging.
+The document holds the deployment's own texts, its place names and the titles and publishers
+of its sources, and names its organisations and technologies by id (search_refs, "o:12 t:3"),
+so a search is one indexed column instead of five joins, and renaming an organisation that
+100,000 records name rewrites none of them. A query asks for each of its terms in the
+document, or for the id of any organisation or technology whose name (or, for a technology,
+description) matches the term, so "Buddi tagging" finds a record of Buddi's about tagging.
 
-The document is written again whenever the record, its sources or its organisations' ids
+Both databases read a query the same way (terms()): words, "quoted phrases", OR between two
+terms, -excluded terms and prefix* terms, every clause required. PostgreSQL matches the
+document's stored tsvector (migration 0008), SQLite its FTS5 index (migration 0018); both
+stem English words, rank title matches first and give a highlighted snippet (snippets()).
+
+The document is written again whenever the record, its sources, places or technologies
 change (derived.py). It is defined once, in SQL (_documents_sql), so a change reaching many
 records rewrites their documents in one statement.
 """
 
+import hashlib
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, FloatField, Lookup, Q, TextField, Value
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from deployments.core import freshness
 
 SEARCH_CONFIG = "english"
 
@@ -82,7 +92,7 @@ def _documents_sql(picked) -> tuple[str, list]:
     deployment's own texts in OWN_TEXTS order, then each source it cites (once, by id): its
     title, its publisher. The refs: "o:<id>" of each organisation it names, once, sorted,
     separated by spaces. One statement, however many records."""
-    from deployments.models import Deployment, Involvement, Source
+    from deployments.models import Deployment, Involvement, Location, Source
 
     picked_sql, picked_params = picked.query.sql_with_params()
     postgresql = connection.vendor == "postgresql"
@@ -97,9 +107,16 @@ def _documents_sql(picked) -> tuple[str, list]:
         f"FROM {_table(Deployment)} d WHERE d.id {of}"
         for position, name in enumerate(OWN_TEXTS)
     ]
+    places = (
+        f"SELECT l.deployment_id {columns.format(1, EMPTY, 'l.id', 'l.name')} "
+        f"FROM {_table(Location)} l WHERE l.deployment_id {of}"
+    )
+    uses = Deployment.technologies.through
     named = (
         f"SELECT DISTINCT i.deployment_id, {_ref('i.organisation_id')} AS ref "
-        f"FROM {_table(Involvement)} i WHERE i.deployment_id {of}"
+        f"FROM {_table(Involvement)} i WHERE i.deployment_id {of} "
+        f"UNION SELECT u.deployment_id, {_ref('u.technology_id', 't')} AS ref "
+        f"FROM {_table(uses)} u WHERE u.deployment_id {of}"
     )
     citing = " UNION ".join(
         f"SELECT t.deployment_id, t.source_id FROM {_table(model)} t "
@@ -111,7 +128,7 @@ def _documents_sql(picked) -> tuple[str, list]:
         f"FROM ({citing}) AS c JOIN {_table(Source)} s ON s.id = c.source_id"
         for offset, name in enumerate(("title", "publisher"))
     ]
-    parts = " UNION ALL ".join([*own, *sources])
+    parts = " UNION ALL ".join([*own, places, *sources])
     if postgresql:
         text = f"""(SELECT string_agg(part, chr(10) ORDER BY k1, k2, k3) AS text, deployment_id
             FROM ({parts}) AS u WHERE part <> '' GROUP BY deployment_id) AS doc
@@ -132,14 +149,17 @@ def _documents_sql(picked) -> tuple[str, list]:
     return f"WITH p AS ({picked_sql}) {sql}", picked_params
 
 
-def _ref(organisation_id: str) -> str:
-    """An organisation's ref in a document: "o:" and its id. The parser splits words at ":",
-    so no query a reader types is one of these lexemes."""
-    return f"'o:' || CAST({organisation_id} AS text)"
+def _ref(entry_id: str, kind: str = "o") -> str:
+    """An organisation's ref in a document, "o:" and its id, or a technology's, "t:" and its
+    id. The parsers split words at ":", so no query a reader types is one of these lexemes."""
+    return f"'{kind}:' || CAST({entry_id} AS text)"
 
 
 def search(queryset, text: str):
     """Deployments matching `text`, annotated with `rank` (higher is better)."""
+    if not any(clause for clause in _clauses(text)):
+        # Only quote marks or spaces: nothing to look for.
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
         # search_vector holds title (weight A), search_text (B) and search_refs, kept by a
         # trigger and GIN-indexed (migration 0008): matching reads the index, ranking reads
@@ -148,28 +168,146 @@ def search(queryset, text: str):
         return queryset.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )
-    # SQLite fallback: every word must appear in the title, the document or the name of an
-    # organisation the record names; a title hit ranks first. Case-insensitive for ASCII
-    # only, which is SQLite's LIKE.
-    from deployments.models import Involvement
+    return _sqlite_search(queryset, text)
 
-    words = [w.strip('"') for w in text.split() if w.strip('"')]
-    if not words:  # only quote marks: nothing to look for, as PostgreSQL's websearch finds
-        return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
-    condition = Q()
-    for word in words:
-        naming = Involvement.objects.filter(organisation__name__icontains=word)
-        condition &= (
-            Q(title__icontains=word)
-            | Q(search_text__icontains=word)
-            | Q(pk__in=naming.values("deployment_id"))
+
+def _clauses(text: str) -> list[list[tuple[bool, str]]]:
+    """terms(), without terms that hold no word (a lone quote mark, a lone "-")."""
+    return [
+        kept
+        for clause in terms(text)
+        if (kept := [(negated, term) for negated, term in clause if _words(term)])
+    ]
+
+
+def _words(term: str) -> list[str]:
+    return re.findall(r"\w+", term)
+
+
+def _fts_term(term: str) -> str:
+    """One term as an FTS5 string: "a phrase", or a word; "word" * for a prefix."""
+    phrase = " ".join(_words(term))
+    prefix = term.endswith("*") and not term.startswith('"')
+    return f'"{phrase}"' + (" *" if prefix else "")
+
+
+def _fts_unit(term: str) -> str:
+    """FTS5: the term in the title or document, or the ref of any organisation or technology
+    whose name (or description) matches it."""
+    phrase = _fts_term(term)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'o ' || rowid FROM deployments_organisation_search "
+            "WHERE deployments_organisation_search MATCH %s "
+            "UNION ALL SELECT 't ' || rowid FROM deployments_technology_search "
+            "WHERE deployments_technology_search MATCH %s",
+            [phrase, phrase],
         )
-    title_hit = Q()
-    for word in words:
-        title_hit |= Q(title__icontains=word)
-    return queryset.filter(condition).annotate(
-        rank=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+        refs = [f'search_refs : "{ref}"' for (ref,) in cursor.fetchall()]
+    return "(" + " OR ".join([f"{{title search_text}} : {phrase}", *refs]) + ")"
+
+
+def _sqlite_search(queryset, text: str):
+    """SQLite: the clauses without an excluded term as one FTS5 MATCH, ranked by bm25 (title
+    words weigh ten times as much: migration 0018); each clause with one as a subquery, since
+    FTS5 has no NOT of its own."""
+    from deployments.models import SearchIndex
+
+    def matching(expression: str) -> Q:
+        found = SearchIndex.objects.filter(match__fts=expression).values("deployment_id")
+        return Q(pk__in=found)
+
+    required, others = _fts_expressions(text)
+    for clause in others:
+        either = Q()
+        for negated, unit in clause:
+            either |= ~matching(unit) if negated else matching(unit)
+        queryset = queryset.filter(either)
+    if not required:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    # bm25 is lower for a better match; the register's rank is higher for one.
+    return queryset.filter(search_index__match__fts=required).annotate(
+        rank=-F("search_index__rank")
     )
+
+
+def _fts_expressions(text: str) -> tuple[str, list[list[tuple[bool, str]]]]:
+    """(one FTS5 expression of the clauses that exclude nothing, the other clauses as lists
+    of (negated, unit)). Which names match a term is asked once per register state, not by
+    each facet's count of the same search."""
+    def build():
+        required, others = [], []
+        for clause in _clauses(text):
+            if any(negated for negated, _term in clause):
+                others.append([(negated, _fts_unit(term)) for negated, term in clause])
+            else:
+                required.append("(" + " OR ".join(_fts_unit(t) for _n, t in clause) + ")")
+        return " AND ".join(required), others
+
+    return freshness.cached("fts-query", hashlib.sha256(text.encode()).hexdigest(), build)
+
+
+@TextField.register_lookup
+class FullTextMatch(Lookup):
+    """`match__fts`: FTS5's MATCH, on SQLite's index (models.SearchIndex)."""
+
+    lookup_name = "fts"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+# Snippets: where the search terms are, marked. The marks are control characters, which no
+# record holds, so the text around them can be escaped as it is and the marks made <mark>.
+MARK_START, MARK_END = "\x02", "\x03"
+SNIPPET_WORDS = 24
+
+
+def snippets(ids: list[int], text: str) -> dict[int, str]:
+    """{id: safe HTML} of these deployments' documents around the search's terms."""
+    from deployments.models import Deployment
+
+    if not ids or not _clauses(text):
+        return {}
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchHeadline
+
+        rows = (
+            Deployment.objects.filter(pk__in=ids)
+            .annotate(
+                snippet=SearchHeadline(
+                    "search_text",
+                    Query(text),
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
+                )
+            )
+            .values_list("pk", "snippet")
+        )
+    else:
+        expression, _others = _fts_expressions(text)
+        if not expression:
+            return {}
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"SELECT rowid, snippet(deployments_search, 1, char(2), char(3), '…', "
+                f"{SNIPPET_WORDS}) FROM deployments_search WHERE deployments_search MATCH %s "
+                f"AND rowid IN ({marks})",
+                [expression, *ids],
+            )
+            rows = cursor.fetchall()
+    return {pk: _marked(snippet) for pk, snippet in rows if snippet and MARK_START in snippet}
+
+
+def _marked(snippet: str) -> str:
+    safe = escape(" ".join(snippet.split()))
+    return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
 
 
 # A term of a web search, as websearch_to_tsquery() reads one: an optional "-", then a quoted
@@ -196,28 +334,36 @@ def terms(text: str) -> list[list[tuple[bool, str]]]:
 
 class Query(SearchQuery):
     """PostgreSQL: a web search as a tsquery in which each term also matches the ref of any
-    organisation whose name matches it: ('tagging' | 'o:12' | 'o:40') for "tagging". A
-    SearchQuery, so that a search_vector lookup and SearchRank take it as it is."""
+    organisation or technology whose name matches it: ('tagging' | 'o:12' | 't:3') for
+    "tagging". A SearchQuery, so that a search_vector lookup and SearchRank take it as it is."""
 
     def __init__(self, text: str):
         super().__init__(text, search_type="websearch", config=SEARCH_CONFIG)
         self.text = text
 
     def as_sql(self, compiler, connection, *args, **kwargs):
-        from deployments.models import Organisation
+        from deployments.models import Organisation, Technology
 
         # The configuration inline, as in the organisations' index (migration 0008), so the
         # planner can use it.
         config = f"'{SEARCH_CONFIG}'::regconfig"
-        own = f"websearch_to_tsquery({config}, %s)"
-        refs = f"""(SELECT string_agg(quote_literal({_ref("o.id")}), ' | ')::tsquery
-            FROM {_table(Organisation)} o WHERE to_tsvector({config}, o.name) @@ {own})"""
         clauses, params = [], []
-        for clause in terms(self.text) or [[(False, "")]]:
+        for clause in _clauses(self.text) or [[(False, "")]]:
             units = []
             for negated, term in clause:
-                # No organisation matches: the term alone (a tsquery || NULL is NULL).
+                if term.endswith("*") and not term.startswith('"'):
+                    own, word = f"to_tsquery({config}, quote_literal(%s) || ':*')", term
+                    word = " ".join(_words(term))
+                else:
+                    own, word = f"websearch_to_tsquery({config}, %s)", term
+                refs = f"""(SELECT string_agg(quote_literal(ref), ' | ')::tsquery FROM (
+                    SELECT {_ref("o.id")} AS ref FROM {_table(Organisation)} o
+                    WHERE to_tsvector({config}, o.name) @@ {own}
+                    UNION ALL SELECT {_ref("t.id", "t")} FROM {_table(Technology)} t
+                    WHERE to_tsvector({config}, t.name || ' ' || t.description) @@ {own}
+                ) AS named)"""
+                # Nothing named matches: the term alone (a tsquery || NULL is NULL).
                 units.append(("!!" if negated else "") + f"COALESCE({own} || {refs}, {own})")
-                params += [term, term, term]
+                params += [word, word, word, word]
             clauses.append("(" + " || ".join(units) + ")")
         return "(" + " && ".join(clauses) + ")", params

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_countries import countries
 
-from deployments.core import filters, freshness, querystrings
+from deployments.core import filters, freshness, querystrings, search
 from deployments.explore import charts, facets, mapdata, records, timeline
 from deployments.models import (
     Deployment,
@@ -245,8 +245,14 @@ def deployment_list(request):
         problem = f"There is no page {number}: the last is {paginator.num_pages}."
         return _filter_errors(request, "deployment_list", filterset, [("page", problem)])
     page = paginator.page(number)
+    shown = list(page.object_list)
+    if query := filterset.form.cleaned_data.get("q"):
+        # Where each record matches: its document's words around the terms, marked.
+        marked = search.snippets([d.pk for d in shown], query)
+        for deployment in shown:
+            deployment.snippet = marked.get(deployment.pk)
     context = _explore_context(request, filterset, "deployment_list")
-    context.update({"page": page, "deployments": page.object_list})
+    context.update({"page": page, "deployments": shown})
     return render(request, "deployments/deployment_list.html", context)
 
 

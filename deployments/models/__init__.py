@@ -23,7 +23,7 @@ from .claims import (  # noqa: F401
     Location,
     Response,
 )
-from .deployment import Deployment, DeploymentQuerySet  # noqa: F401
+from .deployment import Deployment, DeploymentQuerySet, SearchIndex  # noqa: F401
 from .edits import Edit, Revision  # noqa: F401
 from .shared import (  # noqa: F401
     Organisation,

@@ -263,3 +263,32 @@ class Deployment(ImpreciseDateMixin, models.Model):
         if not self.technologies.exists():
             problems.append("Choose at least one technology.")
         return problems
+
+
+class SearchIndex(models.Model):
+    """SQLite's full-text index of the deployments (FTS5; migration 0018), read by
+    core/search.py; on PostgreSQL the deployment's own search_vector does this work.
+
+    Its rows mirror each deployment's title and search document, kept by triggers as the
+    search_vector is on PostgreSQL: the documents have one keeper (core/derived.py).
+    `match` is FTS5's hidden column named after the table, which MATCH reads, and `rank`
+    its relevance (lower is better).
+    """
+
+    deployment = models.OneToOneField(
+        Deployment,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_index",
+    )
+    match = models.TextField(db_column="deployments_search")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "deployments_search"
+
+    def __str__(self):
+        return f"Search index of deployment {self.deployment_id}"
