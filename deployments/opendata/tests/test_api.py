@@ -104,7 +104,9 @@ def test_it_gives_one_record_with_everything_its_page_shows(client, cast):
     assert record["locations"][0]["geometry"] == {"type": "Point", "coordinates": [-0.1, 51.5]}
     assert record["organisations"][0]["role"] == "operator"
     assert record["cite_as"].startswith("“Synthetic camera”.")
-    assert record["cite_as"].endswith("http://testserver/deployments/camera/")
+    # It names the version read and the day, at the version's own address.
+    assert "http://testserver/deployments/camera/?version=" in record["cite_as"]
+    assert record["cite_as"].endswith(")") and "(accessed " in record["cite_as"]
     assert record["license"]["name"] == "CC-BY-4.0"
 
 
