@@ -106,7 +106,7 @@ def test_it_gives_one_record_with_everything_its_page_shows(client, cast):
     assert record["cite_as"].startswith("“Synthetic camera”.")
     # It names the version read and the day, at the version's own address.
     assert "http://testserver/deployments/camera/?version=" in record["cite_as"]
-    assert record["cite_as"].endswith(")") and "(accessed " in record["cite_as"]
+    assert record["cite_as"].endswith(").") and "(accessed " in record["cite_as"]
     assert record["license"]["name"] == "CC-BY-4.0"
 
 
