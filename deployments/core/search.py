@@ -235,6 +235,7 @@ def _fts_expressions(text: str) -> tuple[str, list[list[tuple[bool, str]]]]:
     """(one FTS5 expression of the clauses that exclude nothing, the other clauses as lists
     of (negated, unit)). Which names match a term is asked once per register state, not by
     each facet's count of the same search."""
+
     def build():
         required, others = [], []
         for clause in _clauses(text):

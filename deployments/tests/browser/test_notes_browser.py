@@ -2,6 +2,7 @@
 beside the claim, and without JavaScript it leads to the same words at the section's end."""
 
 import pytest
+from playwright.sync_api import expect
 
 from deployments.models import Deployment
 from deployments.seed import load_seed_register
@@ -64,7 +65,8 @@ def test_it_copies_the_citation_for_a_reader(page, smartwatches, live_server):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page.goto(smartwatches.get_absolute_url())
     page.get_by_role("button", name="Copy the citation").click()
-    assert page.get_by_role("status").filter(has_text="Copied.").is_visible()
+    # The clipboard answers asynchronously: wait for the status rather than read it at once.
+    expect(page.get_by_role("status").filter(has_text="Copied.")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#cite-text").inner_text()
     assert "accessed" in copied and "?version=" in copied
