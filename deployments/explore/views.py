@@ -187,6 +187,7 @@ def _explore_context(request, filterset, view_name):
         "chips": _chips(filterset, params) if valid else [],
         "active_count": len(filterset.active),
         "query": querystrings.current(params),
+        "excel_query": querystrings.replace(params, bom="1"),
         "view_name": view_name,
         "sorts": filters.SORTS,
         "roles": Involvement.Role.choices,

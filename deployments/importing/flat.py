@@ -3,6 +3,7 @@ deployment, its lists in cells.
 
 A mixin of importer.Importer, whose helpers (save, problem, deployment...) it calls."""
 
+from deployments.core import dates
 from deployments.importing.import_files import (
     OWN_FIELDS,
     CellError,
@@ -15,14 +16,29 @@ from deployments.models import (
     Citation,
     Cost,
     Involvement,
+    LegalBasis,
     Location,
     Technology,
 )
-from deployments.opendata.cells import split_multi
+from deployments.opendata.cells import split_exact, split_multi, split_parallel
 
 
 class FlatFile:
     # The CSV export format
+
+    def parallel(self, sheet, number, row, column: str, of: list, outcome) -> list[str] | None:
+        """A column with one value for each item of another (dictionary.PARALLEL_FORMAT):
+        its values, or None, with a problem, when they do not pair up."""
+        if column not in sheet.header:
+            return None
+        values = split_parallel(text(row, column), len(of))
+        if values is None:
+            message = (
+                f"Give one value for each of the {len(of)} items, in the same order "
+                "(nothing between two “; ” for an item without one)."
+            )
+            self.problem(sheet.name, number, column, message, outcome)
+        return values
 
     def run_flat(self, sheet: Sheet) -> None:
         total = len(sheet.rows)
@@ -67,18 +83,22 @@ class FlatFile:
             deployment.technologies.set(technologies)
         if roles is not None:
             deployment.involvements.all().delete()
+            notes = self.flat_role_notes(roles, sheet, number, row, outcome)
             for name, role in roles:
                 organisation, created = self.organisation(name)
                 if created:
                     outcome.notes.append(f"New organisation “{name}”: complete it in the admin.")
                 Involvement.objects.get_or_create(
-                    deployment=deployment, organisation=organisation, role=role
+                    deployment=deployment,
+                    organisation=organisation,
+                    role=role,
+                    defaults={"note": notes.get((name, role), "")},
                 )
         if outcome.action == "create":
             self.flat_new_record(deployment, sheet, number, row, outcome)
-        elif any(text(row, c) for c in ("sources", "cost_amount", "locations")):
+        elif any(text(row, c) for c in ("sources", "cost_amount", "locations", "legal_basis")):
             outcome.notes.append(
-                "Existing record: its sources, costs and locations are kept "
+                "Existing record: its sources, costs, legal bases and locations are kept "
                 "as they are (register.zip or the admin changes them)."
             )
 
@@ -104,16 +124,57 @@ class FlatFile:
             roles.append((name, role))
         return roles
 
-    def flat_new_record(self, deployment, sheet, number, row, outcome) -> None:
-        """Sources, headline cost and first location of a record the CSV creates."""
+    def flat_role_notes(self, roles, sheet, number, row, outcome) -> dict:
+        """{(name, role): note} from organisation_notes' "Name (role): note" items, each read
+        against the row's own organisations, so a name may hold brackets or colons."""
+        notes = {}
+        for item in filter(None, split_exact(text(row, "organisation_notes"))):
+            pair = next((p for p in roles if item.startswith(f"{p[0]} ({p[1]}): ")), None)
+            if pair is None:
+                self.problem(
+                    sheet.name,
+                    number,
+                    "organisation_notes",
+                    f"“{item}” should be “Name (role): note” for one of the row's organisations.",
+                    outcome,
+                )
+                continue
+            notes[pair] = item.removeprefix(f"{pair[0]} ({pair[1]}): ")
+        return notes
+
+    def flat_sources(self, deployment, sheet, number, row, outcome) -> list:
+        labels = split_multi(text(row, "sources"))
+        details = {
+            column: self.parallel(sheet, number, row, column, labels, outcome)
+            for column in ("source_titles", "source_publishers", "source_dates")
+        }
+        for published in details["source_dates"] or ():
+            if published:
+                try:
+                    dates.parse(published)
+                except ValueError as error:
+                    self.problem(sheet.name, number, "source_dates", str(error), outcome)
+        if outcome.problems:
+            return []
         sources = []
-        for label in split_multi(text(row, "sources")):
-            source, created = self.source(label)
-            if created:
+        for i, label in enumerate(labels):
+            title, publisher, published = (
+                (details[column] or [""] * len(labels))[i]
+                for column in ("source_titles", "source_publishers", "source_dates")
+            )
+            source, created = self.source(label, title, publisher, published)
+            if created and not (title and publisher):
                 outcome.notes.append(f"New source “{label}”: complete its title and publisher.")
             if source not in sources:
                 sources.append(source)
                 Citation.objects.create(deployment=deployment, source=source)
+        return sources
+
+    def flat_new_record(self, deployment, sheet, number, row, outcome) -> None:
+        """Sources, headline cost, legal bases and locations of a record the CSV creates."""
+        sources = self.flat_sources(deployment, sheet, number, row, outcome)
+        if outcome.problems:  # the row is refused already: no problems that follow from it
+            return
         cost_columns = ("cost_amount", "cost_currency", "cost_covers", "cost_qualifier")
         if any(code(row, c) for c in cost_columns):
             try:
@@ -140,22 +201,54 @@ class FlatFile:
                     currency=code(row, "cost_currency"),
                     covers=code(row, "cost_covers"),
                     qualifier=qualifier,
+                    period=text(row, "cost_note"),
                 )
-                self.save(
-                    cost,
-                    sheet.name,
-                    number,
-                    {f: f"cost_{f}" for f in ("amount", "currency", "covers", "qualifier")},
-                    outcome,
-                )
-        self.flat_location(deployment, sheet, number, row, outcome)
-        if text(row, "legal_basis"):
-            outcome.notes.append(
-                "legal_basis is not imported from the CSV (it has no source "
-                "or instrument type): add it in the admin or with register.zip."
-            )
+                columns = {f: f"cost_{f}" for f in ("amount", "currency", "covers", "qualifier")}
+                self.save(cost, sheet.name, number, {**columns, "period": "cost_note"}, outcome)
+        self.flat_legal_bases(deployment, sources, sheet, number, row, outcome)
+        self.flat_locations(deployment, sheet, number, row, outcome)
 
-    def flat_location(self, deployment, sheet, number, row, outcome) -> None:
+    def flat_legal_bases(self, deployment, sources, sheet, number, row, outcome) -> None:
+        labels = split_multi(text(row, "legal_basis"))
+        if not labels:
+            return
+        if "legal_basis_types" not in sheet.header:
+            outcome.notes.append(
+                "legal_basis is not imported from a CSV without legal_basis_types: "
+                "add it in the admin or with register.zip."
+            )
+            return
+        columns = {
+            "legal_status": self.parallel(sheet, number, row, "legal_status", labels, outcome),
+            "legal_basis_types": self.parallel(
+                sheet, number, row, "legal_basis_types", labels, outcome
+            ),
+            "legal_basis_notes": self.parallel(
+                sheet, number, row, "legal_basis_notes", labels, outcome
+            ),
+        }
+        if not sources:
+            message = "A legal basis needs a source: list it in the sources column."
+            self.problem(sheet.name, number, "legal_basis", message, outcome)
+        if outcome.problems:
+            return
+        names = dict(LegalBasis.Instrument.choices)
+        for i, label in enumerate(labels):
+            status, kind, note = ((columns[c] or [""] * len(labels))[i] for c in columns)
+            basis = LegalBasis(
+                deployment=deployment,
+                source=sources[0],
+                instrument_type=kind,
+                # The cell is the instrument's name with its provision, or the type's name when
+                # none is named (exports.legal_label): kept whole as the name.
+                instrument="" if label == names.get(kind) else label,
+                status=status,
+                note=note,
+            )
+            fields = {"instrument_type": "legal_basis_types", "status": "legal_status"}
+            self.save(basis, sheet.name, number, {**fields, "note": "legal_basis_notes"}, outcome)
+
+    def flat_locations(self, deployment, sheet, number, row, outcome) -> None:
         names = split_multi(text(row, "locations"))
         try:
             lat, lon = decimal_cell(row, "latitude"), decimal_cell(row, "longitude")
@@ -168,37 +261,50 @@ class FlatFile:
                     sheet.name, number, "locations", "A point needs a location name.", outcome
                 )
             return
-        if len(names) > 1:
-            outcome.notes.append(
-                f"Only the first location, “{names[0]}”, is imported from the "
-                "CSV: add the others in the admin or with register.zip."
-            )
-        countries = split_multi(code(row, "countries"))
-        geometry = None
-        if lat is not None and lon is not None:
-            geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
         precision = code(row, "location_precision")
-        several = precision == Location.Precision.MULTI_COUNTRY and len(countries) > 1
-        location = Location(
-            deployment=deployment,
-            name=names[0],
-            geometry=geometry,
-            precision=precision,
-            country=countries[0] if len(countries) == 1 else "",
-            # The cell lists every location's countries; only across several are they all
-            # this one location's.
-            countries=countries if several else [],
-        )
-        self.save(
-            location,
-            sheet.name,
-            number,
-            {
-                "name": "locations",
-                "precision": "location_precision",
-                "geometry": "latitude",
-                "country": "countries",
-                "countries": "countries",
-            },
-            outcome,
-        )
+        precisions = self.parallel(sheet, number, row, "location_precisions", names, outcome)
+        countries = self.parallel(sheet, number, row, "location_countries", names, outcome)
+        if outcome.problems:
+            return
+        if precisions is None:  # an older file: its one precision is the first location's
+            precisions = [precision] + [""] * (len(names) - 1)
+        if countries is None:
+            countries = self.countries_of_first(row, names, precision)
+        # The point is the first located place's (csv_export.CELLS["latitude"]), whose
+        # precision is location_precision: the first location of that precision gets it.
+        pointed = next((i for i, p in enumerate(precisions) if p == precision), 0)
+        for i, name in enumerate(names):
+            codes = [c for c in countries[i].split(",") if c]
+            geometry = None
+            if i == pointed and lat is not None and lon is not None:
+                geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+            location = Location(
+                deployment=deployment,
+                name=name,
+                geometry=geometry,
+                precision=precisions[i],
+                country=codes[0] if len(codes) == 1 else "",
+                countries=codes if len(codes) > 1 else [],
+            )
+            self.save(
+                location,
+                sheet.name,
+                number,
+                {
+                    "name": "locations",
+                    "precision": "location_precisions",
+                    "geometry": "latitude",
+                    "country": "location_countries",
+                    "countries": "location_countries",
+                },
+                outcome,
+            )
+
+    def countries_of_first(self, row, names, precision) -> list[str]:
+        """An older file's countries, which list every location's: only when there is one
+        location, or one spanning several, are they known to be the first location's."""
+        if len(names) > 1:
+            return [""] * len(names)
+        codes = split_multi(code(row, "countries"))
+        several = precision == Location.Precision.MULTI_COUNTRY and len(codes) > 1
+        return [",".join(codes) if several or len(codes) == 1 else ""]

@@ -35,7 +35,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
 
-from deployments.core import derived, edits, search
+from deployments.core import dates, derived, edits, search
 from deployments.importing.flat import FlatFile
 from deployments.importing.import_files import (
     BadFile,
@@ -215,25 +215,33 @@ class Importer(FlatFile, PackageFile):
         self.report.counts[("organisations", "create")] += 1
         return organisation, True
 
-    def source(self, label: str) -> tuple[Source, bool]:
-        """A source from a CSV cell: a URL, or "Publisher: Title"."""
+    def source(self, label: str, title: str = "", publisher: str = "", published: str = ""):
+        """(source, created) from a CSV cell: a URL, or "Publisher: Title"; with the title,
+        publisher and date of the source_* columns when the file has them, which also tell
+        apart two sources of one address."""
         if label.startswith(("http://", "https://")):
-            found = Source.objects.filter(url=label).order_by("id").first()
+            found = Source.objects.filter(url=label)
             values = {
                 "url": label,
-                "title": label,
-                "publisher": urlparse(label).netloc or label,
+                "title": title or label,
+                "publisher": publisher or urlparse(label).netloc or label,
                 "source_type": Source.Type.OTHER,
             }
+            if title:
+                found = found.filter(title=title)
         else:
-            publisher, _sep, title = label.partition(": ")
-            if not title:
-                publisher, title = "", label
-            found = Source.objects.filter(publisher=publisher, title=title).order_by("id").first()
+            if not (title and publisher):
+                publisher, _sep, title = label.partition(": ")
+                if not title:
+                    publisher, title = "", label
+            found = Source.objects.filter(publisher=publisher, title=title)
             values = {"publisher": publisher or "Unknown publisher", "title": title}
+        found = found.order_by("id").first()
         if found:
             return found, False
         source = Source(**values)
+        if published:  # checked by the caller (flat.FlatFile.flat_sources)
+            source.published, source.published_precision = dates.parse(published)
         source._change_reason = CHANGE_REASON
         source.save()
         self.report.counts[("sources", "create")] += 1

@@ -54,7 +54,9 @@ class Involvement(models.Model):
     history = HistoricalRecords(bases=[EditedHistory])
 
     class Meta:
-        ordering = ["role", "organisation__name"]
+        # Within a role, in the order they were recorded: a source's "led by X with Y" order
+        # is kept, not re-sorted by name.
+        ordering = ["role", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["deployment", "organisation", "role"],
@@ -324,6 +326,9 @@ class LegalBasis(models.Model):
         )
         PARTLY_UNLAWFUL = "partly_unlawful", "Found partly unlawful"
         LAWFUL = "lawful", "Found lawful"
+        # Said by someone who neither runs it nor rules on it (an industry body, a supplier):
+        # a claim about the law, but not the operator's.
+        THIRD_PARTY = "third_party", "Stated by a third party"
         # Researched, and no one states a basis; a record with no legal-basis row at all is
         # "not researched yet" (filters.UNRESEARCHED).
         NOT_STATED = "not_stated", "None stated by anyone"

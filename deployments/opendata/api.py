@@ -6,6 +6,8 @@ may read it), the licence (Link rel="license" and X-Data-License), and validator
 Last-Modified from the register's last edit) so a client can ask "has it changed?" cheaply.
 """
 
+import codecs
+import itertools
 import tempfile
 
 from django.conf import settings
@@ -118,15 +120,23 @@ def map_geojson(request):
 
 @require_safe
 def deployments_csv(request):
-    filterset, bad = _filter_or_json_400(request)
+    filterset, bad = _filter_or_json_400(request, also=("bom",))
     if bad:
         return bad
+    bom = request.GET.get("bom", "")
+    if bom not in ("", "1"):
+        message = "bom=1 starts the file with a byte-order mark, for Excel; leave it out otherwise."
+        return _json_error([{"parameter": "bom", "message": message}], 400)
 
     def make():
+        # Each record's line written ahead, read in one query (export_rows.py).
+        chunks = export_rows.csv_chunks(filterset.qs, _base_url(request))
+        if bom:
+            # Excel reads a CSV without the mark in the machine's legacy code page; other
+            # tools take the mark for data, so the plain download goes without.
+            chunks = itertools.chain([codecs.BOM_UTF8], chunks)
         response = StreamingHttpResponse(
-            # Each record's line written ahead, read in one query (export_rows.py).
-            export_rows.csv_chunks(filterset.qs, _base_url(request)),
-            content_type="text/csv; charset=utf-8; header=present",
+            chunks, content_type="text/csv; charset=utf-8; header=present"
         )
         name = exports.filename(filterset.active, request.GET, "csv")
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -34,7 +34,13 @@ def join_multi(items: Iterable[str]) -> str:
 
 
 def split_multi(cell: str) -> list[str]:
-    """Reverse join_multi(): "Smith\\; Jones; Acme" -> ["Smith; Jones", "Acme"]."""
+    """Reverse join_multi(): "Smith\\; Jones; Acme" -> ["Smith; Jones", "Acme"]. Lenient with
+    a cell typed by hand: spaces around a value and empty values go."""
+    return [item.strip() for item in split_exact(cell) if item.strip()]
+
+
+def split_exact(cell: str) -> list[str]:
+    """Exactly the values join_multi() joined, an empty or space-edged one included."""
     items, current, escaped = [], [], False
     for char in cell:
         if escaped:
@@ -50,7 +56,18 @@ def split_multi(cell: str) -> list[str]:
     if escaped:  # a lone trailing backslash is kept as written
         current.append("\\")
     items.append("".join(current))
-    return [item.strip() for item in items if item.strip()]
+    # Each "; " separator's space belongs to it, not to the value after.
+    return items[:1] + [item.removeprefix(" ") for item in items[1:]]
+
+
+def split_parallel(cell: str, count: int) -> list[str] | None:
+    """A cell holding one value for each item of another column (source_dates for sources),
+    where an empty value is that item's nothing, so it is kept. None when the cell does not
+    hold `count` values."""
+    if not cell:
+        return [""] * count
+    values = split_exact(cell)
+    return values if len(values) == count else None
 
 
 def timestamp(value: dt.datetime | None) -> str:

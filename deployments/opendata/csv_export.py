@@ -95,11 +95,7 @@ CITING = [
     # The relations that cite a record's sources, in the order its page numbers them
     # (records.cite, exports.fetch_records), each with its own order: (kind, term) pairs.
     (Citation, [("id", "t.id")], ""),
-    (
-        Involvement,
-        [("text", "t.role"), ("text", "o.name"), ("id", "t.id")],
-        "JOIN {organisation} o ON o.id = t.organisation_id",
-    ),
+    (Involvement, [("text", "t.role"), ("id", "t.id")], ""),
     (Cost, [("id", "t.id")], ""),
     (Event, [("date", 't."date"'), ("id", "t.id")], ""),
     (LegalBasis, [("id", "t.id")], ""),
@@ -171,7 +167,7 @@ TABLES = {
 }
 
 OTHER_ROLES = "r.role NOT IN ('operator', 'supplier')"
-ROLES = "r.role, o.name, r.id"  # operators and suppliers: by name, within their role
+ROLES = "r.role, r.id"  # as the record page lists them (Involvement.Meta.ordering)
 # The headline cost, as the JSON's (exports.headline): disclosed amounts first, then by what
 # they cover, the largest amount, the first entered.
 HEADLINE = (
@@ -191,6 +187,10 @@ LEGAL_LABEL = (
 )
 # A source: its address, or "Publisher: Title" when it has none.
 SOURCE_LABEL = "CASE WHEN s.url <> '' THEN s.url ELSE s.publisher || ': ' || s.title END"
+# An organisation's role and what the source says of it.
+ROLE_NOTE = "o.name || ' (' || r.role || '): ' || r.note"
+# A location's country, or the countries it spans ("DE,FR").
+LOCATION_COUNTRIES = "CASE WHEN r.countries <> '' THEN r.countries ELSE r.country END"
 
 # The one definition of a row: each column of dictionary.EXPORT_COLUMNS, and its cell.
 CELLS = {
@@ -228,11 +228,31 @@ CELLS = {
     "locations": Cell("joined", "r.name", "locations", "r.id"),
     "sources": Cell("joined", SOURCE_LABEL, "sources", "r.first"),
     "last_updated": _own("updated", "timestamp"),
+    # Added after the first release, so at the end (dictionary.EXPORT_COLUMNS).
+    "organisation_notes": Cell("joined", ROLE_NOTE, "involvements", ROLES, "r.note <> ''"),
+    "scale": _own("scale"),
+    "cost_note": Cell("first", "r.period", "costs", HEADLINE),
+    "legal_basis_types": Cell("joined", "r.instrument_type", "legal_bases", "r.id"),
+    "legal_basis_notes": Cell("joined", "r.note", "legal_bases", "r.id"),
+    "location_precisions": Cell("joined", "r.precision", "locations", "r.id"),
+    "location_countries": Cell("joined", LOCATION_COUNTRIES, "locations", "r.id"),
+    "source_titles": Cell("joined", "s.title", "sources", "r.first"),
+    "source_publishers": Cell("joined", "s.publisher", "sources", "r.first"),
+    "source_dates": Cell(
+        "joined", "s.published", "sources", "r.first", format="date:s.published_precision"
+    ),
 }
 ROW = [CELLS[column] for column in exports.EXPORT_HEADER]
 # The cells that show shared entries' names (technologies, organisations): neighbours, so a
-# rename rewrites only this run of each line it reaches (export_rows.write_names).
-NAMES = [column for column, cell in CELLS.items() if cell.rows in ("technologies", "involvements")]
+# rename rewrites only this run of each line it reaches (export_rows.write_names). Except
+# organisation_notes, added at the end later: the few lines with a role note are written
+# whole on a rename (NOTED).
+NOTED = "organisation_notes"
+NAMES = [
+    column
+    for column, cell in CELLS.items()
+    if cell.rows in ("technologies", "involvements") and column != NOTED
+]
 if NAMES != exports.EXPORT_HEADER[exports.EXPORT_HEADER.index(NAMES[0]) :][: len(NAMES)]:
     raise ValueError(f"CELLS' names are not neighbours: {NAMES}")
 if list(CELLS) != exports.EXPORT_HEADER:  # one column list: the dictionary's
@@ -242,7 +262,7 @@ if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "flo
 ):
     raise ValueError("CELLS' numbers are not the dictionary's numeric columns")
 # The formats each kind of cell is written in by both generators ("integer": never NULL).
-FORMATS = {"own": {"text", "integer", "timestamp", "date"}, "joined": {"text"}}
+FORMATS = {"own": {"text", "integer", "timestamp", "date"}, "joined": {"text", "date"}}
 FORMATS["first"] = {"text", "decimal", "float"}
 for _column, _cell in CELLS.items():
     if _cell.format.split(":")[0] not in FORMATS[_cell.how]:
@@ -324,6 +344,15 @@ def _timestamp(column: str) -> str:
     return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 8) || 'Z'"
 
 
+def _item(cell: Cell) -> str:
+    """One value of a joined cell, never NULL: a list parallel to another (source_dates to
+    sources) must keep an empty value in its place, where string_agg() and group_concat()
+    would skip a NULL."""
+    if cell.format.startswith("date:"):
+        return f"COALESCE({_date(cell.value, cell.format.removeprefix('date:'))}, '')"
+    return cell.value
+
+
 def _own_value(cell: Cell, own) -> str:
     """An own cell's text (NULL for nothing): `own(field)` is the field's column here."""
     if cell.format.startswith("date:"):
@@ -373,7 +402,7 @@ def _postgresql(deployments, base_url: str, row: list[Cell]):
     def related(cell: Cell) -> str:
         if cell.how == "joined":
             only = f" FILTER (WHERE {cell.where})" if cell.where else ""
-            value = _escaped(cell.value)
+            value = _escaped(_item(cell))
             return _neutralised(f"string_agg({value}, '; ' ORDER BY {cell.order}){only}")
         if cell.format == "decimal":  # numeric(16, 2): always two places, as f"{Decimal:f}"
             return f"{cell.value}::text"
@@ -445,7 +474,11 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
     text already quoted and joined, with each float between as a number."""
     own_fields = (
         {cell.value for cell in row if cell.how == "own" and cell.value != "url"}
-        | {cell.format.removeprefix("date:") for cell in row if cell.format.startswith("date:")}
+        | {
+            cell.format.removeprefix("date:")
+            for cell in row
+            if cell.how == "own" and cell.format.startswith("date:")
+        }
         | {"id"}
     )  # what the related rows are found by
     inner = deployments.values(
@@ -480,7 +513,7 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
             # group_concat() follows the order of an ORDER BY subquery (SQLite before 3.44
             # has no ORDER BY inside it).
             picked = ", ".join(
-                f"{cell.value} AS v{i}" + (f", {cell.where} AS w{i}" if cell.where else "")
+                f"{_item(cell)} AS v{i}" + (f", {cell.where} AS w{i}" if cell.where else "")
                 for i, cell in run
             )
             distinct = "DISTINCT " if first.distinct else ""

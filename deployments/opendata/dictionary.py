@@ -26,6 +26,10 @@ DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 DATE_FORMAT = "YYYY, YYYY-MM or YYYY-MM-DD: only as precise as known"
 DATETIME_FORMAT = "YYYY-MM-DDThh:mm:ssZ (UTC)"
 MULTI_FORMAT = "a list joined with “; ” (see “Lists in one cell”)"
+PARALLEL_FORMAT = (
+    "a list joined with “; ”, one value for each item of {of}, in the same order; "
+    "an empty value (nothing between two “; ”) is that item's nothing"
+)
 
 
 def _values(choices) -> tuple[str, ...]:
@@ -36,6 +40,18 @@ def _list_pattern(values) -> str:
     """A Table Schema pattern for a "; "-joined list of allowed values."""
     one = "(" + "|".join(values) + ")"
     return f"^{one}(; {one})*$"
+
+
+def _parallel_pattern(one: str) -> str:
+    """A Table Schema pattern for a parallel list (PARALLEL_FORMAT) of values matching `one`,
+    each of which may be empty."""
+    return f"^({one})?(; ?({one})?)*$"
+
+
+def _parallel(name, description, example, of, **kwargs) -> "Column":
+    return Column(
+        name, "string", description, example, format_note=PARALLEL_FORMAT.format(of=of), **kwargs
+    )
 
 
 @dataclass(frozen=True)
@@ -236,7 +252,8 @@ EXPORT_COLUMNS = [
         "string",
         "The status of each legal basis, in the same order: "
         + ", ".join(_values(LegalBasis.Status.choices))
-        + ".",
+        + ". Empty, with legal_basis empty, when the legal basis has not been researched yet; "
+        "“not_stated” when it was researched and no one states one.",
         "asserted",
         pattern=_list_pattern(_values(LegalBasis.Status.choices)),
         format_note=MULTI_FORMAT,
@@ -280,9 +297,73 @@ EXPORT_COLUMNS = [
         required=True,
         format_note=DATETIME_FORMAT,
     ),
+    # Added after the first release, so at the end: a column never moves.
+    Column(
+        "organisation_notes",
+        "string",
+        "What the sources say of an organisation's role, for each role that has a note: "
+        "the name, its role in brackets, a colon and the note.",
+        "Synthetic Devices Ltd (supplier): supplies the cameras",
+        format_note=MULTI_FORMAT,
+    ),
+    Column(
+        "scale",
+        "string",
+        "How big it is, as reported (cameras, people, places), in words.",
+        "about 40 cameras",
+    ),
+    Column(
+        "cost_note",
+        "string",
+        "The headline cost's period or note, as reported.",
+        "six-month trial",
+    ),
+    Column(
+        "legal_basis_types",
+        "string",
+        "The type of each legal basis, in the same order: "
+        + ", ".join(_values(LegalBasis.Instrument.choices))
+        + ".",
+        "statute",
+        pattern=_list_pattern(_values(LegalBasis.Instrument.choices)),
+        format_note=MULTI_FORMAT,
+        choices=tuple(LegalBasis.Instrument.choices),
+    ),
+    _parallel(
+        "legal_basis_notes",
+        "What the sources say of each legal basis, beyond its name.",
+        "Synthetic note on the Act",
+        "legal_basis",
+    ),
+    _parallel(
+        "location_precisions",
+        "How precise each location is.",
+        "city; national",
+        "locations",
+        pattern=_list_pattern(_values(Location.Precision.choices)),
+        choices=tuple(Location.Precision.choices),
+    ),
+    _parallel(
+        "location_countries",
+        "The country of each location as an ISO 3166-1 alpha-2 code, or the codes of each "
+        "country it spans joined with commas; empty when not stated.",
+        "GB; FR,BE",
+        "locations",
+        pattern=_parallel_pattern(r"[A-Z]{2}(,[A-Z]{2})*"),
+    ),
+    _parallel("source_titles", "The title of each source.", "Synthetic report", "sources"),
+    _parallel("source_publishers", "Who published each source.", "Synthetic Gazette", "sources"),
+    _parallel(
+        "source_dates",
+        "When each source was published, only as precisely as known; empty when unknown.",
+        "2024-10; 2023",
+        "sources",
+        pattern=_parallel_pattern(DATE_PATTERN.removeprefix("^").removesuffix("$")),
+    ),
 ]
 # Written as numbers: never prefixed against spreadsheet formulas (a negative longitude must
 # stay a number).
+EXPORT_BY_NAME = {c.name: c for c in EXPORT_COLUMNS}
 NUMERIC_COLUMNS = {c.name for c in EXPORT_COLUMNS if c.type in ("integer", "number")}
 MULTI_VALUED = {c.name for c in EXPORT_COLUMNS if c.format_note == MULTI_FORMAT}
 
@@ -333,7 +414,7 @@ TABLES = [
         "Each published deployment's own fields.",
         [
             _key(what="deployment"),
-            EXPORT_COLUMNS[1],  # slug
+            EXPORT_BY_NAME["slug"],
             _text("title", "What the deployment is called here.", "Synthetic ANPR trial", True),
             _text(
                 "summary", "One or two sentences: what, who, where, since when.", "A trial.", True
@@ -369,7 +450,7 @@ TABLES = [
                 "2025-01-31T09:30:00Z",
                 format_note=DATETIME_FORMAT,
             ),
-            EXPORT_COLUMNS[-1],  # last_updated
+            EXPORT_BY_NAME["last_updated"],
         ],
     ),
     Table(

@@ -167,8 +167,9 @@ def write_names(deployments) -> int:
     """Write again only the run of cells that show shared entries' names (csv_export.NAMES) in
     the stored lines of these deployments (a subquery of ids of any size): what a rename of a
     technology or an organisation changes. Two statements and one copy, however many lines:
-    the run's cells read from the tables, then spliced into each line where it differs.
-    Returns how many lines changed. In the caller's transaction (derived.refresh)."""
+    the run's cells read from the tables, then spliced into each line where it differs; then
+    the few lines with a role note written whole. Returns how many lines changed. In the
+    caller's transaction (derived.refresh)."""
     quote = connection.ops.quote_name
     table = quote(ExportRow._meta.db_table)
     # No condition on the stored lines here: the planner, counting on few, would then loop.
@@ -191,9 +192,13 @@ def write_names(deployments) -> int:
                     AND substr(tail, names_at + 1, names_length) <> n.run""",  # noqa: S608
                 [FORMAT],
             )
-            return cursor.rowcount
+            changed = cursor.rowcount
         finally:
             cursor.execute("DROP TABLE export_names")
+    # A role's note names its organisation outside the run (csv_export.NOTED): rare, so
+    # those lines are written whole.
+    noted = picked.filter(involvements__note__gt="").order_by().values("pk").distinct()
+    return changed + write(noted)
 
 
 def _run(line: str) -> tuple[int, str]:

@@ -37,7 +37,7 @@ BATCH_SIZE = 2000
 
 # Bumped when an export's format changes, so cached copies (ETag) are not reused and the
 # CSV lines stored ahead are written again (export_rows.FORMAT).
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 
 # Batches of records --------------------------------------------------------------------------
@@ -69,6 +69,7 @@ RECORD_FIELDS = (
     "start_precision",
     "end_date",
     "end_precision",
+    "scale",
     "updated",
 )
 
@@ -97,17 +98,35 @@ def fetch_records(ids: list[int]) -> list[dict]:
         records[deployment_id]["technologies"].append({"slug": slug, "name": name})
 
     relations = {
-        "involvements": Involvement.objects.order_by("role", "organisation__name").values(
-            "deployment_id", "role", "organisation__slug", "organisation__name", "source_id"
+        "involvements": Involvement.objects.order_by("role", "id").values(
+            "deployment_id",
+            "role",
+            "note",
+            "organisation__slug",
+            "organisation__name",
+            "source_id",
         ),
         "locations": Location.objects.order_by("id").values(
             "deployment_id", "name", "country", "countries", "precision", "longitude", "latitude"
         ),
         "costs": Cost.objects.order_by("id").values(
-            "id", "deployment_id", "amount", "currency", "covers", "qualifier", "source_id"
+            "id",
+            "deployment_id",
+            "amount",
+            "currency",
+            "covers",
+            "qualifier",
+            "period",
+            "source_id",
         ),
         "legal_bases": LegalBasis.objects.order_by("id").values(
-            "deployment_id", "instrument_type", "instrument", "provision", "status", "source_id"
+            "deployment_id",
+            "instrument_type",
+            "instrument",
+            "provision",
+            "status",
+            "note",
+            "source_id",
         ),
     }
     for key, rows in relations.items():
@@ -135,7 +154,9 @@ def fetch_records(ids: list[int]) -> list[dict]:
     wanted = {source_id for ids_ in cited.values() for source_id in ids_}
     sources = {
         row["id"]: row
-        for row in Source.objects.filter(pk__in=wanted).values("id", "title", "publisher", "url")
+        for row in Source.objects.filter(pk__in=wanted).values(
+            "id", "title", "publisher", "url", "published", "published_precision"
+        )
     }
     for deployment_id, source_ids in cited.items():
         records[deployment_id]["sources"] = [sources[pk] for pk in source_ids]
@@ -215,7 +236,12 @@ def json_item(record: dict, urls: Urls) -> dict:
         "status": record["status"],
         "technologies": record["technologies"],
         "organisations": [
-            {"slug": r["organisation__slug"], "name": r["organisation__name"], "role": r["role"]}
+            {
+                "slug": r["organisation__slug"],
+                "name": r["organisation__name"],
+                "role": r["role"],
+                "note": r["note"],
+            }
             for r in record["involvements"]
         ],
         "countries": sorted(
@@ -225,15 +251,23 @@ def json_item(record: dict, urls: Urls) -> dict:
         ),
         "start": _date_json(record["start_date"], record["start_precision"]),
         "end": _date_json(record["end_date"], record["end_precision"]),
+        "scale": record["scale"],
         "headline_cost": cost
         and {
             "amount": cell(cost["amount"]) or None,
             "currency": cost["currency"],
             "covers": cost["covers"],
             "qualifier": cost["qualifier"],
+            "note": cost["period"],
         },
         "legal_bases": [
-            {"label": legal_label(b), "status": b["status"]} for b in record["legal_bases"]
+            {
+                "label": legal_label(b),
+                "status": b["status"],
+                "type": b["instrument_type"],
+                "note": b["note"],
+            }
+            for b in record["legal_bases"]
         ],
         "locations": [
             {
@@ -243,7 +277,12 @@ def json_item(record: dict, urls: Urls) -> dict:
             for loc in record["locations"]
         ],
         "sources": [
-            {"title": s["title"], "publisher": s["publisher"], "url": s["url"]}
+            {
+                "title": s["title"],
+                "publisher": s["publisher"],
+                "url": s["url"],
+                "published": _date_json(s["published"], s["published_precision"]),
+            }
             for s in record["sources"]
         ],
         "last_updated": timestamp(record["updated"]),

@@ -3,15 +3,19 @@
 The documents are in ../shared/seeds (scraped pages). The records, in register.py, say only
 what they say: figures, dates, organisations and roles are as written there, each pinned to
 its source, and each citation quotes the source word for word (core/tests/test_seed.py checks
-the quotes against the files). What the documents leave out stays unknown: no dates, URLs or
-countries are filled in from elsewhere. The only general knowledge used is the technology
-descriptions and the point for the City of London.
+the quotes against the files). What the documents leave out stays unknown: no dates or
+countries are filled in from elsewhere, and no point is drawn on the map that they do not
+give. A source's address is given only once the page at it has been checked to read as the
+document does. The only general knowledge used is the technology descriptions and the two
+government departments' one-line descriptions.
 
-`load_seed_register()` creates or updates the records and can be run any number of times.
+`load_seed_register()` creates or updates the records and can be run any number of times. A row
+the register no longer has (a fact since corrected away) is deleted, unless an editor has
+touched it: the register's corrections reach a database loaded before them.
 """
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
 from deployments.core import dates, edits
 from deployments.models import (
@@ -30,6 +34,21 @@ from deployments.models import (
 )
 
 from .register import DEPLOYMENTS, ORGANISATIONS, SOURCES, TECHNOLOGIES
+
+# The reason on the loader's edits, by which it knows the rows it wrote.
+SEED_REASON = "Loaded from the seed register."
+
+# A deployment's rows of each kind, as their related names.
+_ROW_KINDS = (
+    "involvements",
+    "locations",
+    "costs",
+    "events",
+    "legal_bases",
+    "impact_assessments",
+    "responses",
+    "citations",
+)
 
 # Deployment fields copied as they are from the records (blank when absent).
 _TEXT_FIELDS = (
@@ -73,6 +92,28 @@ def _upsert(model, lookup: dict, values: dict, tally: Counter):
     return obj
 
 
+def _written_by_the_loader(row) -> bool:
+    """Whether every version of the row came from the loader. A version outside any edit counts
+    as the loader's: its loads wrote those before edits were recorded, and an editor's save
+    always has its edit. A row an editor saved, or one with no history at all, is not."""
+    made_in = {h.edit for h in row.history.select_related("edit")}
+    return bool(made_in) and all(edit is None or edit.reason == SEED_REASON for edit in made_in)
+
+
+def _prune(deployment, kept: dict, tally: Counter) -> None:
+    """Delete the deployment's rows that the register no longer has and only the loader wrote.
+
+    Rows are found again by their lookup, so a corrected key (a location renamed, a claim
+    moved) leaves its old row behind: without this, a database loaded before a correction
+    would go on showing what it corrected.
+    """
+    for kind in _ROW_KINDS:
+        for row in getattr(deployment, kind).exclude(pk__in=kept.get(kind, ())):
+            if _written_by_the_loader(row):
+                row.delete()
+                tally["removed"] += 1
+
+
 def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: Counter):
     start, start_precision = _date(data["start"])
     values = {field: data.get(field, "") for field in _TEXT_FIELDS}
@@ -91,15 +132,17 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
         if current:  # an empty set means the deployment was just created
             tally["updated"] += 1
 
+    kept = defaultdict(list)
     for org_name, role, source, note in data.get("involvements", []):
-        _upsert(
+        row = _upsert(
             Involvement,
             {"deployment": deployment, "organisation": orgs[org_name], "role": role},
             {"note": note, "source": sources[source]},
             tally,
         )
+        kept["involvements"].append(row.pk)
     for place in data.get("locations", []):
-        _upsert(
+        row = _upsert(
             Location,
             {"deployment": deployment, "name": place["name"]},
             {
@@ -109,8 +152,9 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
             },
             tally,
         )
+        kept["locations"].append(row.pk)
     for cost in data.get("costs", []):
-        _upsert(
+        row = _upsert(
             Cost,
             {"deployment": deployment, "covers": cost["covers"], "source": sources[cost["source"]]},
             {
@@ -122,16 +166,18 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
             },
             tally,
         )
+        kept["costs"].append(row.pk)
     for event in data.get("events", []):
         date, precision = _date(event["date"])
-        _upsert(
+        row = _upsert(
             Event,
             {"deployment": deployment, "kind": event["kind"], "source": sources[event["source"]]},
             {"date": date, "date_precision": precision, "description": event["description"]},
             tally,
         )
+        kept["events"].append(row.pk)
     for basis in data.get("legal_bases", []):
-        _upsert(
+        row = _upsert(
             LegalBasis,
             {
                 "deployment": deployment,
@@ -145,9 +191,10 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
             },
             tally,
         )
+        kept["legal_bases"].append(row.pk)
     for assessment in data.get("assessments", []):
         date, precision = _date(assessment["date"])
-        _upsert(
+        row = _upsert(
             ImpactAssessment,
             {
                 "deployment": deployment,
@@ -162,8 +209,9 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
             },
             tally,
         )
+        kept["impact_assessments"].append(row.pk)
     for response in data.get("responses", []):
-        _upsert(
+        row = _upsert(
             Response,
             {
                 "deployment": deployment,
@@ -175,13 +223,17 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
             {"summary": response["summary"], "quote": response["quote"]},
             tally,
         )
+        kept["responses"].append(row.pk)
     for source, claim, quote in data["citations"]:
-        _upsert(
+        row = _upsert(
             Citation,
             {"deployment": deployment, "source": sources[source], "claim": claim},
             {"quote": quote},
             tally,
         )
+        kept["citations"].append(row.pk)
+
+    _prune(deployment, kept, tally)
 
     # Publish what the loader itself created (still a draft); a seed deployment an editor has
     # since sent back to review or withdrawn stays as the editor left it.
@@ -199,8 +251,8 @@ def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: 
 def load_seed_register() -> Counter:
     """Create or update the seed register.
 
-    Returns counts of records "created" and "updated", of deployments "published" by this run,
-    and of seed "deployments" in all.
+    Returns counts of records "created" and "updated", of rows "removed" because the register no
+    longer has them, of deployments "published" by this run, and of seed "deployments" in all.
 
     Run it inside a transaction (the management command does): a failure half-way through
     should leave nothing behind.
@@ -229,6 +281,7 @@ def load_seed_register() -> Counter:
             {"title": s["title"], "publisher": s["publisher"]},
             {
                 "source_type": s["source_type"],
+                "url": s["url"],
                 "published": published,
                 "published_precision": precision,
                 "notes": s["notes"],
@@ -236,7 +289,7 @@ def load_seed_register() -> Counter:
             tally,
         )
     # One change in each record's history: the record with all its rows, as the seed says.
-    with edits.recording(reason="Loaded from the seed register."):
+    with edits.recording(reason=SEED_REASON):
         for data in DEPLOYMENTS:
             _load_deployment(data, sources, orgs, techs, tally)
             tally["deployments"] += 1

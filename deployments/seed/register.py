@@ -73,8 +73,6 @@ TECHNOLOGIES = [
     },
 ]
 
-_NOT_IN_SEEDS = "Country not stated in the seed documents."
-
 ORGANISATIONS = [
     {
         "name": "Home Office",
@@ -104,28 +102,33 @@ ORGANISATIONS = [
         "country": "GB",
         "description": "",
     },
-    # The companies' countries are left empty: the seeds do not give them, and a group name
-    # such as "Leonardo" does not say which national company is meant.
+    # The companies' and campaign groups' countries are left empty, so the public pages say
+    # "not stated": the seeds do not give them, and a group name such as "Leonardo" does not
+    # say which national company is meant. Each description is only what the seeds call the
+    # organisation, or empty where they call it nothing.
     {
+        # The seeds speak only of "Leonardo software" and "Leonardo’s software": that is what
+        # it supplies here (its involvement note), not a description of what kind of company it
+        # is.
         "name": "Leonardo",
         "slug": "leonardo",
         "kind": Organisation.Kind.COMPANY,
         "country": "",
-        "description": f"Software company. {_NOT_IN_SEEDS}",
+        "description": "",
     },
     {
         "name": "Buddi",
         "slug": "buddi",
         "kind": Organisation.Kind.COMPANY,
         "country": "",
-        "description": f"Wearable device maker. {_NOT_IN_SEEDS}",
+        "description": "Wearable device maker.",  # "wearable device maker Buddi"
     },
     {
         "name": "The Barcode Warehouse",
         "slug": "the-barcode-warehouse",
         "kind": Organisation.Kind.COMPANY,
         "country": "",
-        "description": _NOT_IN_SEEDS,
+        "description": "",
     },
     # Named in the smartwatch article only for what their people said of it (its responses).
     {
@@ -133,21 +136,23 @@ ORGANISATIONS = [
         "slug": "privacy-international",
         "kind": Organisation.Kind.NGO,
         "country": "",
-        "description": f"Campaign group. {_NOT_IN_SEEDS}",
+        "description": "Campaign group.",  # "campaign group Privacy International"
     },
     {
         "name": "Liberty",
         "slug": "liberty",
         "kind": Organisation.Kind.NGO,
         "country": "",
-        "description": f"Human rights group. {_NOT_IN_SEEDS}",
+        "description": "Human rights group.",  # "human rights group Liberty"
     },
     {
+        # Its article calls it only "PA" (the source's notes say so); the seeds never say what
+        # kind of firm it is.
         "name": "PA Consulting",
         "slug": "pa-consulting",
         "kind": Organisation.Kind.COMPANY,
         "country": "",
-        "description": f"Consultancy; calls itself “PA” in its article. {_NOT_IN_SEEDS}",
+        "description": "",
     },
 ]
 # Not organisations here, on purpose: "police" (smartwatch data sharing), "Police Forces and
@@ -156,55 +161,85 @@ ORGANISATIONS = [
 # deployment that mentions some police, and so would join unrelated forces into one body that
 # does not exist. Those facts are kept as sourced free text (data_sharing, description).
 
-# Keyed by a short name used only in this file. No URLs: the seed documents contain none.
+# Keyed by a short name used only in this file.
+#
+# A source's URL is the address of the very text its quotes come from, given only where the
+# page at that address has been checked to read as the seed document does; any other address
+# (a republication, the reporting an article relies on) is named in its notes. Computer Weekly's
+# own address for its article is not known, so its URL stays empty and its page says "No web
+# address known.". No source is dated from anywhere but its own text.
 SOURCES = {
     "times": {
         "title": "UK to use ANPR cameras in Europe to track people smugglers",
         "publisher": "The Times",
         "source_type": Source.Type.NEWS,
         "published": "2024-10-14",
-        "notes": "Read through a summary of the article on the Privacy Newsfeed, dated "
-        "14/10/2024; the quotes are from that summary. The Times article requires a "
-        "subscription; the summary says a version is available without subscription in The "
-        "Standard. No URL is given in the seed document.",
+        # The quotes are the summary's words, not The Times's, so the summary's address is the
+        # one a reader can check them at.
+        "url": "https://freevacy.com/news/the-times/uk-to-use-anpr-cameras-in-europe-to-track-"
+        "people-smugglers/5824",
+        "notes": "The quotes are from a summary of the article on the Privacy Newsfeed, dated "
+        "14/10/2024, at the address given here. The Times article requires a subscription; the "
+        "summary says a version is available without subscription in The Standard.",
     },
     "techuk": {
         "title": "The National ANPR Service as a tool to tackle violent crime",
         "publisher": "techUK",
         "source_type": Source.Type.OTHER,
         "published": "",
+        "url": "https://www.techuk.org/insights/case-studies/item/16131-the-national-anpr-"
+        "service-as-a-tool-to-tackle-violent-crime",
         "notes": "Case study “contributed as part of techUK’s Digitally enabled public safety "
         "report: Harnessing the power of tech to tackle violent crime”. The contributor and the "
-        "publication date are not given. No URL is given in the seed document.",
+        "publication date are not given.",
     },
     "pa": {
         "title": "Embedding ANPR into mainstream policing",
         "publisher": "PA Consulting",
         "source_type": Source.Type.VENDOR,
         "published": "",
-        "notes": "Article by the consultancy, which calls itself “PA”; Andrew Hooke and Søren "
-        "Lehn (Government and public sector) are listed as contacts. Undated. The footnote to "
-        "the camera figures reads only “1 Source:”, with no reference. No URL is given in the "
-        "seed document.",
+        # http:// as checked: an https:// address is not assumed.
+        "url": "http://www.paconsulting.com/insights/embedding-anpr-into-mainstream-policing/",
+        # The other version is named, not quoted: its wording differs in places. Its date is
+        # not taken as this page's, which gives none.
+        "notes": "Article in which the firm calls itself “PA”; Andrew Hooke and Søren Lehn "
+        "(Government and public sector) are listed as contacts. Undated. The footnote to the "
+        "camera figures reads only “1 Source:”, with no reference. A version of the article, "
+        "“Moving up a gear: Embedding ANPR into mainstream policing” by Richard Bailey, Carl "
+        "Roberts and Rob Smith, is on PA’s site as published in Police Professional on "
+        "14 June 2012: http://www.paconsulting.com/newsroom/expert-opinion/police-professional-"
+        "embedding-anpr-into-mainstream-policing-14-june-2012/",
     },
     "colp": {
+        # Titled by the page's own section heading: its text, as read, has no headline.
         "title": "ANPR operation",
         "publisher": "City of London Police",
         "source_type": Source.Type.OFFICIAL,
         "published": "",
-        "notes": "Force web page; the scraped copy has no headline, so it is titled here by its "
-        "section heading “ANPR operation”. The page is undated, so “last month” cannot be "
-        "dated, and the list of results after “It resulted in:” is missing. No URL is given in "
-        "the seed document.",
+        # The address has a year and month in its path, but the page's text gives no date, and
+        # the path is not taken as one: "last month" stays undated.
+        "url": "https://www.cityoflondon.police.uk/news/city-of-london/news/2024/february/"
+        "successful-anpr-operation-in-the-city-of-london/",
+        "notes": "Force web page, with the section heading “ANPR operation”. The page is "
+        "undated, so “last month” cannot be dated, and the results that should follow “It "
+        "resulted in:” are missing from its text.",
     },
     "cw": {
         "title": "UK to surveil convicted migrants with facial recognition",
         "publisher": "Computer Weekly",
         "source_type": Source.Type.NEWS,
         "published": "",
-        "notes": "The seed copy is a republication that ends with “Source link” but gives no "
-        "address; its publication date is not in the text. The article reports a Home Office "
-        "DPIA obtained by Privacy International under FOI and shared with The Guardian.",
+        # The text quoted is a republication; it is named in the notes, not given as
+        # Computer Weekly's address, which it is not.
+        "url": "",
+        "notes": "The article reports a Home Office DPIA obtained by Privacy International "
+        "under FOI and shared with The Guardian; its publication date is not in its text. The "
+        "quotes are from a republication of the article at https://ihowtoarticle.com/uk-to-"
+        "surveil-convicted-migrants-with-facial-recognition/, which ends with a “Source link” "
+        "but does not give the original’s address. The Guardian’s report of the DPIA: “Facial "
+        "recognition smartwatches to be used to monitor foreign offenders in UK”, https://www.theguardian."
+        "com/politics/2022/aug/05/facial-recognition-smartwatches-to-be-used-to-monitor-"
+        "foreign-offenders-in-uk",
     },
 }
 
@@ -316,12 +351,15 @@ DEPLOYMENTS = [
         "description": "NAS is to supplement and in due course replace local ANPR facilities. "
         "The case study says the software will track the movement of criminals, analyse ANPR "
         "data against other datasets, flag suspicious behaviour such as target reconnaissance, "
-        "and support post-event, pro-active and real-time analysis.",
-        # "currently deploying" a service whose functions are all described in the future
-        # tense ("will integrate", "will provide"), on an undated page: the rollout was under
-        # way, not the service in use, and nothing says it is running now. "Announced or
-        # planned" is the nearest status that the text supports.
-        "status": Deployment.Status.ANNOUNCED,
+        "and support post-event, pro-active and real-time analysis. Of UK police ANPR in "
+        "general, not of NAS, it says that the data is collected and analysed in compliance "
+        "with legislation including the Data Protection Act 2018, as agreed with the offices of "
+        "the Information Commissioner and Surveillance Camera Commissioner; it names no "
+        "provision.",
+        # "is currently deploying": the rollout is under way, which is more than announced or
+        # planned. There is no "being rolled out" status; Active is the nearest, though what
+        # the service will do is all in the future tense.
+        "status": Deployment.Status.ACTIVE,
         "start": "",
         "data_sharing": "A single national service available to Police Forces and other Law "
         "Enforcement Agencies.",
@@ -333,18 +371,18 @@ DEPLOYMENTS = [
         "locations": [
             {"name": "United Kingdom (national service)", "country": "GB", "precision": "national"}
         ],
+        # The one statement of law is the case study's, an industry text, about UK police
+        # ANPR in general: stated by a third party, not asserted by the Home Office.
         "legal_bases": [
             {
                 "instrument_type": LegalBasis.Instrument.STATUTE,
                 "instrument": "Data Protection Act 2018",
-                "status": LegalBasis.Status.ASSERTED,
-                # Closest status available: the claim is made in an industry case study about
-                # UK police ANPR data in general, not by the Home Office about NAS.
-                "note": "Asserted compliance: the case study says ANPR data is collected and "
-                "analysed in compliance with legislation including the Data Protection Act "
+                "status": LegalBasis.Status.THIRD_PARTY,
+                "note": "An industry case study says UK police ANPR data in general is collected "
+                "and analysed in compliance with legislation including the Data Protection Act "
                 "2018, agreed with the offices of the Information Commissioner and Surveillance "
-                "Camera Commissioner. Said of UK police ANPR in general, in a case study whose "
-                "contributor is not named; no provision is cited.",
+                "Camera Commissioner. It does not say this of the National ANPR Service, and "
+                "cites no provision.",
                 "source": "techuk",
             },
         ],
@@ -382,6 +420,14 @@ DEPLOYMENTS = [
                 "Enforcement Agencies",
             ),
             ("techuk", Claim.LOCATION, "a single national service"),
+            (
+                "techuk",
+                Claim.GENERAL,
+                "Data is collected and analysed in accordance with strict data protection and "
+                "proportionality principles in compliance with legislation including Data "
+                "Protection Act 2018 and agreed with the offices of the Information "
+                "Commissioner and Surveillance Camera Commissioner.",
+            ),
         ],
     },
     {
@@ -396,10 +442,13 @@ DEPLOYMENTS = [
         "than conventional policing. The Project Insight pilot explored ways to make the most "
         "of ANPR as an intelligence tool. The article argues for wider analysis of ANPR data, "
         "including tools run on the National ANPR Data Centre.",
-        # "ANPR is now a core tool": in use when the (undated) article was written.
-        "status": Deployment.Status.ACTIVE,
-        # The article dates the introduction of ANPR in policing, not of the data centre.
-        "start": "2002",
+        # "ANPR is now a core tool", but the article's "now" is dated only as "ten years on"
+        # from 2002, and nothing says the data centre still runs: Active would show it as
+        # ongoing today. Unknown is what the text supports.
+        "status": Deployment.Status.UNKNOWN,
+        # "Introduced in 2002" dates ANPR in policing, not the data centre, whose start the
+        # article does not give; 2002 is kept as that event instead.
+        "start": "",
         "scale": "in the order of 10,000 cameras providing 14 million feeds a year",
         "technologies": ["anpr"],
         "involvements": [
@@ -418,7 +467,8 @@ DEPLOYMENTS = [
             {
                 "kind": Event.Kind.STARTED,
                 "date": "2002",
-                "description": "ANPR introduced as a policing tool (“Introduced in 2002”).",
+                "description": "ANPR introduced as a policing tool (“Introduced in 2002”); the "
+                "article does not say when the data centre started.",
                 "source": "pa",
             },
         ],
@@ -432,10 +482,9 @@ DEPLOYMENTS = [
             ),
             (
                 "pa",
-                Claim.START,
-                "Introduced in 2002, ANPR is now a core tool for policing efforts across the UK",
+                Claim.STATUS,
+                "Ten years on from the first introduction of ANPR as a roads policing tool",
             ),
-            ("pa", Claim.STATUS, "ANPR is now a core tool for policing efforts across the UK"),
             (
                 "pa",
                 Claim.SCALE,
@@ -463,26 +512,27 @@ DEPLOYMENTS = [
         "summary": "City of London Police ran a two-night operation to detect vehicles passing "
         "its ANPR cameras, which it says led to a number of arrests, seized vehicles and "
         "intelligence. The page is undated, so when it happened is unknown.",
-        "description": "The force says it uses ANPR to detect, deter and disrupt criminal "
-        "activity at a local and national level, including travelling criminals, organised "
-        "crime groups and terrorists.",
+        "description": "For two nights “last month” the force focussed on detecting vehicles "
+        "that hit its ANPR cameras; the page gives no date, so which month is unknown, and the "
+        "results it announces (“It resulted in:”) are missing from its text. The force says it "
+        "uses ANPR to detect, deter and disrupt criminal activity at a local and national "
+        "level, including travelling criminals, organised crime groups and terrorists.",
         # "recently carried out" ... "For two nights last month": over when reported.
         "status": Deployment.Status.ENDED,
         "start": "",
-        # The reported length of a finished operation (the only duration field there is).
-        "planned_duration": "two nights",
+        # No planned duration: the two nights are what happened, told in the past tense, and
+        # an undated page's "last month" gives no month for an event; so they are told in the
+        # description.
         "technologies": ["anpr"],
         "involvements": [
             ("City of London Police", Role.OPERATOR, "colp", "Carried out the operation."),
         ],
-        # The page says "our ANPR cameras" without a place: the force's area, to city level.
+        # The page says only "our ANPR cameras", naming no place for the operation, so the
+        # location is named as that, with no point on the map: "City or region" because the
+        # cameras are a city force's (the page calls its area "the City"), and a UK one ("used
+        # by forces throughout the UK").
         "locations": [
-            {
-                "name": "City of London",
-                "country": "GB",
-                "precision": "city",
-                "geometry": {"type": "Point", "coordinates": [-0.0922, 51.5155]},
-            },
+            {"name": "City of London Police's ANPR cameras", "country": "GB", "precision": "city"},
         ],
         "citations": [
             (
@@ -499,7 +549,7 @@ DEPLOYMENTS = [
             ),
             (
                 "colp",
-                Claim.DURATION,
+                Claim.GENERAL,
                 "For two nights last month we focussed on detecting vehicles that hit our ANPR "
                 "cameras.",
             ),
@@ -528,11 +578,16 @@ DEPLOYMENTS = [
         # "under plans drawn up by the Home Office", "Set to be introduced": not yet running.
         "status": Deployment.Status.ANNOUNCED,
         "start": "",
-        "scale": "Number of devices redacted in the contract",
+        # The Home Office's own count of the people it tags, the one figure of scale given; the
+        # redacted number of devices is told with the cost, whose quote says so (one quote per
+        # claim and source).
+        "scale": "Over 2,500 foreign criminals tagged since August 2021, according to the Home "
+        "Office",
         "affected_groups": "“Foreign national” offenders convicted of a crime, according to the "
         "Home Office; the DPIA speaks of “individuals subject to immigration control”.",
-        "data_retention": "Names, date of birth, nationality and photographs stored for up to "
-        "six years",
+        # "including": the list is the article's examples, not all that is kept.
+        "data_retention": "A range of information, including names, date of birth, nationality "
+        "and photographs, stored for up to six years",
         "data_sharing": "Shared between the Home Office, the Ministry of Justice and police.",
         "technologies": ["biometric-verification", "electronic-monitoring"],
         "involvements": [
@@ -552,10 +607,14 @@ DEPLOYMENTS = [
             {
                 "amount": Decimal("6000000"),
                 "covers": Cost.Covers.INITIAL,
-                "qualifier": Cost.Qualifier.EXACT,
-                "period": "Initial cost; the cost of each smartwatch was redacted.",
+                # "£6m" is a round figure for an initial cost, not an exact sum.
+                "qualifier": Cost.Qualifier.APPROXIMATELY,
+                "period": "Initial cost; the number of devices to be produced and the cost of "
+                "each smartwatch were redacted in the contract.",
                 "source": "cw",
-                "quote": "the Home Office scheme will have an initial cost of £6m",
+                "quote": "the Home Office scheme will have an initial cost of £6m, although the "
+                "number of devices to be produced and the cost of each smartwatch was redacted in "
+                "the contract",
             },
         ],
         "events": [
@@ -709,8 +768,8 @@ DEPLOYMENTS = [
             (
                 "cw",
                 Claim.SCALE,
-                "the number of devices to be produced and the cost of each smartwatch was "
-                "redacted in the contract",
+                "Since August 2021, the Home Office has successfully tagged over 2,500 foreign "
+                "criminals",
             ),
         ],
     },

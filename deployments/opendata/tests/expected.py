@@ -50,22 +50,36 @@ def _row(item: dict) -> list[str]:
         "other_organisations": join(
             f"{r['name']} ({r['role']})" for r in roles if r["role"] not in ("operator", "supplier")
         ),
+        "organisation_notes": join(
+            f"{r['name']} ({r['role']}): {r['note']}" for r in roles if r["note"]
+        ),
         "countries": join(item["countries"]),
         "start_date": item["start"]["date"] or "",
         "start_precision": item["start"]["precision"],
         "end_date": item["end"]["date"] or "",
         "end_precision": item["end"]["precision"],
+        "scale": item["scale"],
         "cost_amount": cost.get("amount") or "",
         "cost_currency": cost.get("currency", ""),
         "cost_covers": cost.get("covers", ""),
         "cost_qualifier": cost.get("qualifier", ""),
+        "cost_note": cost.get("note", ""),
         "legal_basis": join(b["label"] for b in item["legal_bases"]),
         "legal_status": join(b["status"] for b in item["legal_bases"]),
+        "legal_basis_types": join(b["type"] for b in item["legal_bases"]),
+        "legal_basis_notes": join(b["note"] for b in item["legal_bases"]),
         "latitude": cells.cell(point["latitude"]) if point else "",
         "longitude": cells.cell(point["longitude"]) if point else "",
         "location_precision": placed["precision"] if placed else "",
         "locations": join(loc["name"] for loc in item["locations"]),
+        "location_precisions": join(loc["precision"] for loc in item["locations"]),
+        "location_countries": join(
+            ",".join(loc["countries"]) or loc["country"] for loc in item["locations"]
+        ),
         "sources": join(s["url"] or f"{s['publisher']}: {s['title']}" for s in item["sources"]),
+        "source_titles": join(s["title"] for s in item["sources"]),
+        "source_publishers": join(s["publisher"] for s in item["sources"]),
+        "source_dates": join(s["published"]["date"] or "" for s in item["sources"]),
         "last_updated": item["last_updated"],
     }
     return [

@@ -61,9 +61,10 @@ def test_it_describes_each_record_in_the_json_list(client, cast):
         "currency": "GBP",
         "covers": "budget",
         "qualifier": "exact",
+        "note": "",
     }
     assert camera["organisations"] == [
-        {"slug": "police", "name": "Synthetic Police", "role": "operator"}
+        {"slug": "police", "name": "Synthetic Police", "role": "operator", "note": ""}
     ]
     assert camera["technologies"] == [{"slug": "anpr", "name": "Synthetic ANPR"}]
     assert camera["locations"][0]["longitude"] == -0.1

@@ -114,6 +114,22 @@ def edit_source():
     source.save()
 
 
+def date_source_and_rename_its_publisher():
+    source = Source.objects.get(url="https://example.org/synthetic-report")
+    source.publisher, source.published, source.published_precision = (
+        "Synthetic Herald",
+        dt.date(2023, 5, 1),
+        "month",
+    )
+    source.save()
+
+
+def note_a_role():
+    involvement = first().involvements.order_by("pk").first()
+    involvement.note = "Synthetic note: it runs the cameras"
+    involvement.save()
+
+
 def rename_technology():
     technology = Technology.objects.get(slug="synthetic-cameras")
     technology.name = "Synthetic lenses"
@@ -177,6 +193,8 @@ APP_EDITS = [
     rename_organisation,
     rename_organisation_to_quoted_text_and_back_shorter,
     edit_source,
+    date_source_and_rename_its_publisher,
+    note_a_role,
     rename_technology,
     remove_technology,
     add_technology_from_its_side,
@@ -199,6 +217,21 @@ def test_an_edit_through_the_app_is_in_the_next_export_and_stored_again(edit):
 
     after = export()
     assert after != before  # the edit shows in the CSV
+    assert after == definition()
+    assert unstored() == set()
+
+
+def test_a_rename_reaches_the_role_notes_that_name_it():
+    make_records(3)
+    note_a_role()
+    noted = first().involvements.order_by("pk").first().organisation
+    assert f"{noted.name} (".encode() in export()
+
+    noted.name = "=Synthetic Renamed Noted"
+    noted.save()
+
+    after = export()
+    assert b"=Synthetic Renamed Noted (" in after
     assert after == definition()
     assert unstored() == set()
 

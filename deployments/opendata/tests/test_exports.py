@@ -7,7 +7,14 @@ import json
 import pytest
 
 from deployments.core import filters
-from deployments.models import Cost, Deployment, Involvement, Location, Organisation
+from deployments.models import (
+    Cost,
+    Deployment,
+    Involvement,
+    LegalBasis,
+    Location,
+    Organisation,
+)
 from deployments.opendata import cells, exports, geojson
 from deployments.tests.cast import make_cast
 from deployments.tests.synthetic import body, listed_slugs, make_light_records, make_records
@@ -18,7 +25,10 @@ SPEC_COLUMNS = (
     "id, slug, url, title, summary, status, technologies, operators, suppliers, "
     "other_organisations, countries, start_date, start_precision, end_date, end_precision, "
     "cost_amount, cost_currency, cost_covers, cost_qualifier, legal_basis, legal_status, "
-    "latitude, longitude, location_precision, locations, sources, last_updated"
+    "latitude, longitude, location_precision, locations, sources, last_updated, "
+    # Added later, at the end, so the columns above never move.
+    "organisation_notes, scale, cost_note, legal_basis_types, legal_basis_notes, "
+    "location_precisions, location_countries, source_titles, source_publishers, source_dates"
 ).split(", ")
 
 # Filter combinations the exports must answer exactly as the list does.
@@ -129,6 +139,59 @@ def test_it_exports_exactly_what_the_list_shows(client, cast, query):
         if feature["properties"]["slug"] not in map_slugs:
             map_slugs.append(feature["properties"]["slug"])
     assert map_slugs == [slug for slug in expected if slug in mapped]
+
+
+def test_it_gives_excel_a_byte_order_mark_only_when_asked(client, cast):
+    cast.devices.name = "Synthetic £ “Devices”"
+    cast.devices.save()
+    plain = body(client.get("/deployments.csv?technology=anpr"))
+    excel = body(client.get("/deployments.csv?technology=anpr&bom=1"))
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert excel == b"\xef\xbb\xbf" + plain
+    assert "Synthetic £ “Devices”" in excel.decode("utf-8-sig")
+    page = client.get("/deployments/?technology=anpr").content.decode()
+    assert 'href="/deployments.csv?technology=anpr&amp;bom=1"' in page
+    assert ">CSV for Excel</a>" in page
+
+
+def test_it_refuses_a_bom_it_does_not_know(client, cast):
+    response = client.get("/deployments.csv?bom=yes")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "bom"
+
+
+def test_it_tells_not_researched_from_none_stated(client, cast):
+    # The camera's sources were read and state no legal basis; the scanner's were not read.
+    cast.camera.legal_bases.all().delete()
+    LegalBasis.objects.create(
+        deployment=cast.camera, source=cast.source, instrument_type="none", status="not_stated"
+    )
+    assert not cast.scanner.legal_bases.exists()
+    found = {row["slug"]: row for row in rows(client.get("/deployments.csv"))}
+    camera, scanner = found["camera"], found["scanner"]
+    assert (camera["legal_basis"], camera["legal_status"]) == ("None stated", "not_stated")
+    assert (scanner["legal_basis"], scanner["legal_status"]) == ("", "")
+
+
+def test_it_keeps_operators_in_their_recorded_order(client, cast):
+    # A source names the lead operator first: the CSV, the JSON and the page keep it first.
+    lead = Organisation.objects.create(name="Synthetic Zeta Force", slug="synthetic-zeta")
+    cast.camera.involvements.all().delete()
+    for organisation in (lead, cast.police):
+        Involvement.objects.create(
+            deployment=cast.camera, organisation=organisation, role="operator"
+        )
+    found = {row["slug"]: row for row in rows(client.get("/deployments.csv"))}
+    assert found["camera"]["operators"] == "Synthetic Zeta Force; Synthetic Police"
+    item = next(
+        i for i in client.get("/deployments.json").json()["results"] if i["slug"] == "camera"
+    )
+    assert [o["name"] for o in item["organisations"]] == [
+        "Synthetic Zeta Force",
+        "Synthetic Police",
+    ]
+    page = client.get(cast.camera.get_absolute_url()).content.decode()
+    assert page.index("Synthetic Zeta Force") < page.index("Synthetic Police")
 
 
 def test_it_writes_the_columns_in_the_documented_order(client, cast):
