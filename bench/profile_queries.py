@@ -1,7 +1,8 @@
 """Part of `make bench` (bench/run.py): SQL queries per request, and the database's floor.
 
     profile_queries.py PATH...      -> {path: {"cold", "warm", "floor" | "floor_rows_per_s"}}
-    profile_queries.py --selectors  -> {"technology", "word", "record"}
+    profile_queries.py --selectors  -> {"technology", "word", "record", "page_size"}
+    profile_queries.py --search-totals WORD...  -> {word: records the list page counts for it}
 
 Runs in its own process with the benchmark server's environment (DATABASE_URL, DEBUG off), and
 prints one JSON line. "cold" counts the queries of a request with an empty cache, "warm" of the
@@ -34,7 +35,9 @@ from django.core.signals import request_started  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from deployments.core import filters  # noqa: E402
 from deployments.dev import vocabulary  # noqa: E402
+from deployments.explore.views import PAGE_SIZE  # noqa: E402
 from deployments.models import Deployment  # noqa: E402
 
 
@@ -51,7 +54,14 @@ def selectors() -> dict:
         "technology": vocabulary.BENCH_TECHNOLOGY_SLUG,
         "word": vocabulary.BENCH_SEARCH_WORD,
         "record": record,
+        # The list's page size, so a page of another server can be asked for the same rows.
+        "page_size": PAGE_SIZE,
     }
+
+
+def search_totals(words: list[str]) -> dict[str, int]:
+    """How many records the list page finds for each word, through the filter it reads."""
+    return {word: filters.filtered({"q": word}).qs.order_by().count() for word in words}
 
 
 def queries_of(client, path) -> tuple[int, list[str]]:
@@ -128,5 +138,7 @@ def profile(paths: list[str]) -> dict:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--selectors"]:
         print(json.dumps(selectors()))
+    elif sys.argv[1:2] == ["--search-totals"]:
+        print(json.dumps(search_totals(sys.argv[2:])))
     else:
         print(json.dumps(profile(sys.argv[1:])))

@@ -11,7 +11,10 @@ eight at once, requests per second, SQL queries per request (cold cache -> warm)
 bytes (as sent, and gzip-compressed as a CDN would send them), and for exports rows per second
 and the server's peak memory growth. Next to each it prints the database's own floor for the
 same work, measured in the same run: the very SQL the page ran, replayed on a raw cursor; for
-CSV, csv.writer over a sqlite3 cursor or PostgreSQL's COPY. Then it checks the issue's targets.
+CSV, csv.writer over a sqlite3 cursor or PostgreSQL's COPY. On SQLite it then serves the same
+file with Datasette (requirements-bench.txt) and times our uncached search page next to
+Datasette's FTS5 search page for the same queries and rows (side_by_side). Then it checks the
+issue's targets.
 
 Bounded in time: each scenario stops after a few seconds or a few requests, whichever comes
 first. Loopback only: the server binds 127.0.0.1 and nothing is fetched from anywhere else.
@@ -34,7 +37,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import quote, urlencode, urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -42,6 +45,7 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 WORKERS = 4  # 2 cores: two workers per core keeps both busy while one waits on the database
 SEQUENTIAL = (20, 6.0)  # at most this many requests, or seconds, for one client
 CONCURRENT = (8, 8.0)  # clients, seconds
+SIDE_BY_SIDE = (20, 45.0)  # at most this many rounds (one request to each server), or seconds
 
 
 # Scenarios -----------------------------------------------------------------------------------
@@ -168,7 +172,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, workers: int = WORKERS):
         self.port = free_port()
         gunicorn = str(Path(PYTHON).parent / "gunicorn")
         self.process = subprocess.Popen(  # noqa: S603 (the venv's gunicorn, no shell)
@@ -176,7 +180,7 @@ class Server:
                 gunicorn,
                 "transparency.wsgi",
                 f"--bind=127.0.0.1:{self.port}",
-                f"--workers={WORKERS}",
+                f"--workers={workers}",
                 "--timeout=300",
                 "--log-level=warning",
             ],
@@ -325,10 +329,11 @@ def run_database(kind: str, n: int, reuse: bool, workdir: Path) -> list[Scenario
         browser = map_in_browser(server.port, selectors)
     finally:
         server.stop()
+    side = versus_datasette(database_url, selectors, workdir) if kind == "sqlite" else None
     # Writes last: they change the data the reads above measured.
     shares = ["0.1"] + (["1.0"] if kind == "postgres" else [])
     writes = last_json_line(python(database_url, "bench/writes.py", *shares))
-    print_table(kind, n, plan, browser)
+    print_table(kind, n, plan, browser, side)
     print_writes(kind, writes)
     return plan
 
@@ -387,6 +392,247 @@ def map_in_browser(port: int, selectors: dict) -> str:
     return lines[-1] if lines else "no output"
 
 
+# Search next to Datasette (SQLite) ---------------------------------------------------------
+
+# Words that synthetic records hold only in the watchlist sentence (deployments/dev/vocabulary.py),
+# and that name no organisation or technology (which our search would also match): each finds
+# the very same 2% of records on both servers, so different queries do identical work.
+SEARCH_WORDS = ("watchlist", "wanted", "against")
+WARM_UP_WORD = "ferry"  # another 1%: fills what any running server has warm, and no answer
+
+
+def search_query(k: int) -> str:
+    """The k-th query: one of SEARCH_WORDS, its letters' case set by the bits of k.
+
+    Each query must be new to our cache, or the "uncached" page would answer from the counts
+    cached for an earlier request. FTS5 folds case, so every query finds the same records with
+    the same work; only the cache keys (the query as typed) differ."""
+    word = SEARCH_WORDS[k % len(SEARCH_WORDS)]
+    mask = k // len(SEARCH_WORDS)
+    if mask >= 2 ** min(len(w) for w in SEARCH_WORDS):
+        raise ValueError("more queries than case variants: raise SEARCH_WORDS")
+    return "".join(c.upper() if mask >> i & 1 else c for i, c in enumerate(word))
+
+
+class Datasette:
+    """`datasette serve` on the benchmark's SQLite file: one process, its default settings but
+    for the two that differ from ours (metadata naming the FTS5 table, no HTTP caching)."""
+
+    def __init__(self, executable: str, sqlite_path: Path, workdir: Path, *settings: str):
+        self.port = free_port()
+        self.name = sqlite_path.stem  # Datasette's name of the database in its addresses
+        # Datasette finds an FTS table by a content="table" or content=[table] in its SQL;
+        # migration 0018 writes content='deployments_deployment', so name it here.
+        metadata = workdir / "datasette-metadata.json"
+        fts = {"fts_table": "deployments_search", "fts_pk": "id"}
+        tables = {"deployments_deployment": fts}
+        metadata.write_text(json.dumps({"databases": {self.name: {"tables": tables}}}))
+        # default_cache_ttl 0: no Cache-Control max-age (Datasette keeps no answers itself).
+        options = ["--setting", "default_cache_ttl", "0"]
+        for name, value in zip(settings[::2], settings[1::2], strict=True):
+            options += ["--setting", name, value]
+        # Its log (a line per request) in a file: read only if it does not start.
+        log = workdir / f"datasette-{self.port}.log"
+        with log.open("w") as output:
+            self.process = subprocess.Popen(  # noqa: S603 (the venv's datasette, no shell)
+                [
+                    executable,
+                    "serve",
+                    str(sqlite_path),
+                    "--host=127.0.0.1",
+                    f"--port={self.port}",
+                    f"--metadata={metadata}",
+                    *options,
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.time() + 60
+        while time.time() < deadline and self.process.poll() is None:
+            try:
+                status, body, _ = request(self.port, "/-/versions.json")
+                if status == 200:
+                    self.version = json.loads(body)["datasette"]["version"]
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"datasette did not start: {log.read_text()[-1000:]}")
+
+    def search_path(self, query: str, page_size: int, shape: str = "") -> str:
+        # publication=published: the records our list shows, so both pages hold the same rows.
+        params = {"_search": query, "_size": page_size, "publication": "published"}
+        table = "deployments_deployment" + (".json" if shape else "")
+        return f"/{self.name}/{table}?{urlencode(params)}" + (f"&_shape={shape}" if shape else "")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def check_datasette(datasette: Datasette, totals: dict[str, int], page_size: int) -> list[str]:
+    """What makes the two pages differ, if anything: Datasette must search with FTS5 and find,
+    for each word, the records our list counts, each holding the word."""
+    problems = []
+    for word, ours in totals.items():
+        path = datasette.search_path(word, page_size, shape="objects")
+        status, body, _ = request(datasette.port, path)
+        if status != 200:
+            problems.append(f"{word}: Datasette answered {status}")
+            continue
+        data = json.loads(body)
+        rows, count = data["rows"], data["filtered_table_rows_count"]
+        if " match " not in data["query"]["sql"]:
+            problems.append(f"{word}: Datasette did not use the FTS5 table")
+        if count != ours:
+            problems.append(f"{word}: Datasette found {count:,} records, our list {ours:,}")
+        if len(rows) != min(page_size, count):
+            problems.append(f"{word}: Datasette showed {len(rows)} rows of {count:,}")
+        strays = [r["id"] for r in rows if word not in (r["search_text"] or "").lower()]
+        if strays:
+            problems.append(f"{word}: Datasette rows without the word: {strays[:5]}")
+    return problems
+
+
+def empty_cache(database_url: str) -> None:
+    for entry in cache_dir(database_url).glob("*.djcache"):  # FileBasedCache's files
+        entry.unlink(missing_ok=True)
+
+
+def versus_datasette(database_url: str, selectors: dict, workdir: Path) -> dict:
+    """Our uncached search page next to Datasette's FTS5 search page on the same SQLite file
+    (side_by_side), or why not: the rest of the benchmark goes on either way."""
+    executable = shutil.which("datasette", path=str(Path(PYTHON).parent))
+    if executable is None:
+        return {"skipped": "datasette is not installed (pip install -r requirements-bench.txt)"}
+    try:
+        return side_by_side(executable, database_url, selectors, workdir)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        return {"skipped": f"failed: {error}"}
+
+
+def side_by_side(executable: str, database_url: str, selectors: dict, workdir: Path) -> dict:
+    """Like for like: one gunicorn worker against one Datasette process, one client, the same
+    queries and the same rows (the same page size). Requests alternate between the servers,
+    round by round, each round in a new order, so a noisy neighbour on the machine slows both
+    alike.
+
+    Our page is measured twice: with a query new to the cache each time (its counts and
+    totals computed, while what any running site keeps warm, such as the currencies, is: the
+    state of a search nobody asked before), and with the cache emptied before each request
+    (everything computed). Datasette keeps no results between requests, so its page is
+    uncached either way: as shipped (with its facet suggestions, the nearest thing it has to
+    our facets), and with suggest_facets off (the rows and their count only)."""
+    page_size = selectors["page_size"]
+    sqlite_path = Path(database_url.removeprefix("sqlite:///"))
+    totals = last_json_line(
+        python(database_url, "bench/profile_queries.py", "--search-totals", *SEARCH_WORDS)
+    )
+    shutil.rmtree(cache_dir(database_url), ignore_errors=True)  # nothing of the above reused
+    started = []
+    try:
+        server = Server(database_url, workers=1)
+        started.append(server)
+        shipped = Datasette(executable, sqlite_path, workdir)
+        started.append(shipped)
+        bare = Datasette(executable, sqlite_path, workdir, "suggest_facets", "off")
+        started.append(bare)
+        problems = check_datasette(shipped, totals, page_size)
+        pages = {
+            "ours": lambda q: (server.port, f"/deployments/?q={quote(q)}"),
+            "ours, cache emptied": lambda q: (server.port, f"/deployments/?q={quote(q)}"),
+            "datasette": lambda q: (shipped.port, shipped.search_path(q, page_size)),
+            "datasette, no suggestions": lambda q: (bare.port, bare.search_path(q, page_size)),
+        }
+        for page in pages.values():
+            request(*page(WARM_UP_WORD))
+        timings = {name: [] for name in pages}
+        errors = dict.fromkeys(pages, 0)
+        sizes = {}
+        load_before = os.getloadavg()
+        rounds, seconds = SIDE_BY_SIDE
+        deadline = time.perf_counter() + seconds
+        k = 0
+        for r in range(rounds):
+            if time.perf_counter() > deadline:
+                break
+            names = list(pages)
+            names = names[r % len(names) :] + names[: r % len(names)]
+            for name in names:
+                if name == "ours, cache emptied":
+                    empty_cache(database_url)
+                status, body, elapsed = request(*pages[name](search_query(k)))
+                k += 1
+                timings[name].append(elapsed)
+                errors[name] += status != 200
+                sizes[name] = len(body)
+        load_after = os.getloadavg()
+    finally:
+        for process in reversed(started):
+            process.stop()
+    result = {
+        "version": shipped.version,
+        "page_size": page_size,
+        "totals": totals,
+        "problems": problems,
+        "load": (load_before, load_after),
+    }
+    for name, values in timings.items():
+        values.sort()
+        result[name] = {
+            "p50": percentile(values, 50),
+            "p95": percentile(values, 95),
+            "requests": len(values),
+            "errors": errors[name],
+            "bytes": sizes.get(name, 0),
+        }
+    return result
+
+
+def print_versus_datasette(kind: str, n: int, side: dict) -> None:
+    print(f"\nSearch next to Datasette ({kind}, {n:,} records)")
+    if "skipped" in side:
+        print(f"  not measured: {side['skipped']}")
+        return
+    found = ", ".join(f"{w} {c:,}" for w, c in side["totals"].items())
+    print(
+        "  one client; one gunicorn worker and one Datasette process; requests alternating; "
+        f"{side['page_size']} records a page\n"
+        f"  queries: {', '.join(SEARCH_WORDS)}, letter case varied so that none repeats; "
+        f"records found: {found}"
+    )
+    for problem in side["problems"] or ["none: same records, Datasette searching with FTS5"]:
+        print(f"  differences: {problem}")
+    version = side["version"]
+    rows = [
+        ("ours", "/deployments/?q=", "cold for the query (new each request), the site's warm"),
+        ("ours, cache emptied", "/deployments/?q=", "cold: emptied before each request"),
+        ("datasette", f"Datasette {version}, ?_search=", "none kept (as shipped)"),
+        (
+            "datasette, no suggestions",
+            f"Datasette {version}, ?_search=, suggest_facets off",
+            "none kept",
+        ),
+    ]
+    print("\n| page | application cache | p50 | p95 | requests | errors | bytes |")
+    print("|---|---|---|---|---|---|---|")
+    for name, page, cache in rows:
+        r = side[name]
+        print(
+            f"| {page} | {cache} | {ms(r['p50'])} | {ms(r['p95'])} | {r['requests']} | "
+            f"{r['errors']} | {size(r['bytes'])} |"
+        )
+    theirs, bare = side["datasette"]["p50"], side["datasette, no suggestions"]["p50"]
+    for name in ("ours", "ours, cache emptied"):
+        ours = side[name]["p50"]
+        print(
+            f"  {name} / Datasette, p50: {ours / theirs:.1f}× (as shipped), "
+            f"{ours / bare:.1f}× (suggest_facets off)"
+        )
+    before, after = (" ".join(f"{x:.2f}" for x in load) for load in side["load"])
+    print(f"  load average (1, 5, 15 min): {before} before, {after} after")
+
+
 # The table -----------------------------------------------------------------------------------
 
 
@@ -402,7 +648,9 @@ def size(n: float) -> str:
     return ""
 
 
-def print_table(kind: str, n: int, plan: list[Scenario], browser: str) -> None:
+def print_table(
+    kind: str, n: int, plan: list[Scenario], browser: str, side: dict | None = None
+) -> None:
     print(f"\n### {kind}, {n:,} records, gunicorn ({WORKERS} workers), DEBUG off\n")
     print(
         "| scenario | p50 c=1 | p95 c=1 | p50 c=8 | p95 c=8 | req/s c=8 | errors | queries "
@@ -437,10 +685,12 @@ def print_table(kind: str, n: int, plan: list[Scenario], browser: str) -> None:
         "First (cold-cache) request, ms: "
         + ", ".join(f"{s.name} {ms(s.results['first'])}" for s in plan)
     )
-    print_targets(kind, n, plan)
+    if side is not None:
+        print_versus_datasette(kind, n, side)
+    print_targets(kind, n, plan, side)
 
 
-def print_targets(kind: str, n: int, plan: list[Scenario]) -> None:
+def print_targets(kind: str, n: int, plan: list[Scenario], side: dict | None = None) -> None:
     by_name = {s.name: s.results for s in plan}
     listing = by_name["list, 1 filter + facets"]
     csv_all = by_name["CSV, all"]
@@ -486,9 +736,16 @@ def print_targets(kind: str, n: int, plan: list[Scenario]) -> None:
         checks.append(
             ("list p50 < 100 ms", listing["c1"]["p50"] < 0.1, f"{ms(listing['c1']['p50'])} ms")
         )
+    versus = "uncached search page ≤ Datasette's FTS5 search page (p50, one process each)"
+    if side and "skipped" not in side:
+        ours, theirs = side["ours"]["p50"], side["datasette"]["p50"]
+        figure = f"ours {ms(ours)} ms, Datasette {ms(theirs)} ms = {ours / theirs:.1f}×"
+        checks.append((versus, ours <= theirs, figure + " (target ≤ 1.0×)"))
     print(f"\nTargets ({kind}, {n:,}):")
     for name, met, figure in checks:
         print(f"  [{'met' if met else 'NOT met'}] {name}: {figure}")
+    if side and "skipped" in side:
+        print(f"  [not measured] {versus}: {side['skipped']}")
 
 
 def main() -> None:

@@ -16,5 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seed register: {tally['deployments']} deployments; "
             f"{tally['created']} records created, {tally['updated']} updated, "
+            f"{tally['removed']} removed (corrected away), "
             f"{tally['published']} deployments published."
         )
