@@ -1,6 +1,10 @@
 """The list, timeline and record pages in a real Chromium: same records everywhere, usable
 without JavaScript, and no serious accessibility violations."""
 
+import csv
+import io
+from pathlib import Path
+
 import pytest
 
 from deployments.tests.cast import make_cast
@@ -84,3 +88,17 @@ def test_it_reaches_every_link_of_the_timeline_by_keyboard(page, cast):
 def test_it_has_no_serious_accessibility_violations(page, axe, cast, url):
     page.goto(url)
     assert axe(page) == []
+
+
+def test_it_downloads_what_the_list_shows_as_csv_for_excel(page, cast):
+    # A spreadsheet user filters, then takes the Excel copy: the list's records, with the
+    # byte-order mark Excel needs to read "£" and curly quotes.
+    page.goto("/deployments/?technology=anpr")
+    listed = set(_listed(page))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV for Excel").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert {row["title"] for row in rows} == listed
+    assert download.value.suggested_filename == "deployments-technology-anpr.csv"
