@@ -63,6 +63,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database outage answers 503 with Retry-After, not a bare 500. Static files above never
+    # need the database; its process_exception runs after those of the middleware below, so
+    # it only answers for an error none of them handled. Errors raised in a middleware itself
+    # are caught by handler500 (transparency/urls.py).
+    "transparency.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,6 +3,7 @@
 Geometry is stored as a GeoJSON geometry object (RFC 7946: WGS84, [longitude, latitude]).
 """
 
+import json
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,51 @@ GEOMETRY_TYPES = {
     "Polygon",
     "MultiPolygon",
 }
+
+
+# A GeoJSON geometry nests five containers deep at most (a MultiPolygon: the object, its
+# coordinates, polygons, rings, positions). A value far deeper is not a geometry, and
+# serialising or parsing it recursively can overflow the stack, so it is refused first.
+MAX_DEPTH = 10
+# A detailed city boundary has a few thousand points; a coastline fits too. Every page and
+# download that draws the location carries them all, hence a bound.
+MAX_COORDINATES = 100_000
+MAX_JSON_CHARS = 2_000_000
+TOO_DEEP = (
+    f"The geometry is nested more than {MAX_DEPTH} levels deep, so it is not GeoJSON (a "
+    "MultiPolygon, the deepest, needs five). Draw it on the map, or paste a GeoJSON geometry."
+)
+TOO_MANY = (
+    f"The geometry has more than {MAX_COORDINATES:,} coordinates ({MAX_COORDINATES // 2:,} "
+    "points). Simplify the shape to fewer points."
+)
+TOO_LARGE = (
+    f"The geometry is more than {MAX_JSON_CHARS:,} characters of GeoJSON. Simplify the shape "
+    "to fewer points."
+)
+
+
+def check_size(geometry) -> None:
+    """Raise ValidationError unless geometry is shallow and small enough to validate and store.
+
+    A loop, not recursion: a value nested fifty thousand deep is refused at level eleven.
+    """
+    stack, coordinates = [(geometry, 1)], 0
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list | tuple):
+            if depth > MAX_DEPTH:
+                raise ValidationError(TOO_DEEP)
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif isinstance(value, int | float):
+            coordinates += 1
+            if coordinates > MAX_COORDINATES:
+                raise ValidationError(TOO_MANY)
+    # Shallow by now, so serialising cannot recurse far; default=str only measures a value
+    # JSONField itself will refuse.
+    if len(json.dumps(geometry, default=str)) > MAX_JSON_CHARS:
+        raise ValidationError(TOO_LARGE)
 
 
 def _position(pos, where: str) -> tuple[float, float]:
@@ -57,6 +103,7 @@ _DEPTH = {
 
 def validate(geometry) -> None:
     """Raise ValidationError with a plain message unless geometry is a valid GeoJSON geometry."""
+    check_size(geometry)
     if not isinstance(geometry, dict):
         raise ValidationError("The geometry must be a GeoJSON object such as a Point or Polygon.")
     kind = geometry.get("type")

@@ -3,11 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.fields import InvalidJSONInput
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from deployments.core import dates, versions
+from deployments.core import dates, geo, versions
 from deployments.core.dates import Precision
 from deployments.editing.widgets import GeoJSONMapWidget
 from deployments.models import Deployment, Location, Organisation
@@ -288,19 +289,48 @@ class CitationFormSet(forms.BaseInlineFormSet):
             raise ValidationError(NEEDS_CITATION)
 
 
+class GeometryJSONField(forms.JSONField):
+    """GeoJSON text that cannot crash the parser: Python's json recurses once per bracket, so
+    text nested thousands deep raised RecursionError (a 500) instead of a field error, and so
+    did a number of thousands of digits (ValueError)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) > geo.MAX_JSON_CHARS:
+            raise ValidationError(geo.TOO_LARGE, code="unreadable")
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError(geo.TOO_DEEP, code="unreadable") from None
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def bound_data(self, data, initial):
+        # Showing the refused text back parses it again.
+        try:
+            return super().bound_data(data, initial)
+        except (RecursionError, ValueError):
+            return InvalidJSONInput(data)
+
+
 class LocationForm(forms.ModelForm):
     class Meta:
         model = Location
         fields = ["name", "country", "countries", "precision", "geometry"]
         widgets = {"geometry": GeoJSONMapWidget}
+        field_classes = {"geometry": GeometryJSONField}
         error_messages = {"geometry": {"invalid": BAD_GEOJSON_TEXT}}
 
     def full_clean(self):
         super().full_clean()
-        # When the text is not JSON the model's clean() sees no geometry at all and adds "an
-        # exact site needs a geometry: draw it", which is wrong advice: one was typed.
+        # When the text could not be read the model's clean() sees no geometry at all and adds
+        # "an exact site needs a geometry: draw it", which is wrong advice: one was typed.
         if self.has_error("geometry", "invalid"):
             self.errors["geometry"] = self.error_class([BAD_GEOJSON_TEXT])
+        elif self.has_error("geometry", "unreadable"):
+            errors = self.errors.as_data()["geometry"]
+            self.errors["geometry"] = self.error_class(
+                [e for e in errors if e.code == "unreadable"]
+            )
 
     def clean_geometry(self):
         geometry = self.cleaned_data["geometry"]

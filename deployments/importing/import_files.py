@@ -8,7 +8,10 @@ column, so a researcher can find it in the sheet they exported.
 import csv
 import datetime as dt
 import io
+import lzma
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -44,6 +47,23 @@ OPTIONAL = {"longitude", "latitude", "last_updated", "published_at"}
 # csv refuses cells over 128 KB by default; a long description is a legitimate cell, and the
 # file size limit already bounds what a cell can cost.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+
+# What zipfile raises on a damaged or unusual archive, besides BadZipFile: a header field that
+# does not add up (struct, Overflow, Value), a name flagged UTF-8 that is not, compressed data
+# that ends early or does not decompress (zlib, lzma, bz2's OSError, EOF), and features it does
+# not implement (RuntimeError for a password, NotImplementedError for AES or other methods).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    RuntimeError,
+    EOFError,
+    OSError,
+    OverflowError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 @dataclass
@@ -138,8 +158,10 @@ def read_upload(data: bytes, name: str) -> tuple[str, dict[str, Sheet], list[str
         return "csv", {"export": sheet}, warnings
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise bad(name, "This zip file is damaged.") from None
+    except ZIP_ERRORS:
+        raise bad(
+            name, "This zip file is damaged: make it again from the original files."
+        ) from None
     with archive:
         names = set(archive.namelist())
         if "deployments.csv" not in names:
@@ -160,7 +182,7 @@ def read_upload(data: bytes, name: str) -> tuple[str, dict[str, Sheet], list[str
         sheets = {}
         for table in dictionary.TABLES:
             if table.filename in names:
-                sheet = read_sheet(archive.read(table.filename), table.filename)
+                sheet = read_sheet(_unzip(archive, table.filename, name), table.filename)
                 required = [c.name for c in table.columns if c.required]
                 known = {c.name for c in table.columns}
                 _check_columns(sheet, known, [c for c in required if c not in OPTIONAL], warnings)
@@ -170,6 +192,31 @@ def read_upload(data: bytes, name: str) -> tuple[str, dict[str, Sheet], list[str
             if not extra.endswith("/"):
                 warnings.append(f"{extra} is not part of the format and was ignored.")
     return "zip", sheets, warnings
+
+
+def _unzip(archive: zipfile.ZipFile, entry: str, name: str) -> bytes:
+    """One file's bytes from the archive, or BadFile saying in plain words why not."""
+    try:
+        return archive.read(entry)
+    except NotImplementedError:
+        reason = (
+            "it is compressed or encrypted in a way this import cannot read (AES encryption, "
+            "for instance). Zip the files again without a password, with ordinary compression."
+        )
+    except RuntimeError:
+        # zipfile's only RuntimeError when reading is the missing password.
+        reason = "it is protected by a password. Zip the files again without a password."
+    except zipfile.BadZipFile as error:
+        if "CRC" in str(error):
+            reason = (
+                "its contents do not match the checksum recorded in the zip, so the zip is "
+                "damaged (an interrupted download or copy?). Make the zip again."
+            )
+        else:
+            reason = "the zip is damaged. Make it again from the original files."
+    except ZIP_ERRORS:
+        reason = "its compressed data is damaged or cut short. Make the zip again."
+    raise bad(entry, f"{entry} in {name} cannot be unpacked: {reason}")
 
 
 def _check_columns(sheet: Sheet, known: set[str], required, warnings: list[str]) -> None:

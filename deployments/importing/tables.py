@@ -3,7 +3,7 @@ which tables hold a deployment's claims, and which columns refer to another tabl
 
 import json
 
-from deployments.core import versions
+from deployments.core import geo, versions
 from deployments.importing.import_files import CellError, code
 
 CHANGE_REASON = "Imported from a file"  # in each history record the import writes
@@ -38,7 +38,16 @@ def geometry(row: dict):
     value = code(row, "geometry")
     if not value:
         return None
+    if len(value) > geo.MAX_JSON_CHARS:
+        raise CellError("geometry", geo.TOO_LARGE)
     try:
         return json.loads(value)
     except json.JSONDecodeError as error:
         raise CellError("geometry", f"This is not GeoJSON text: {error.msg}.") from None
+    except RecursionError:
+        # The parser recurses once per bracket; the model's own limit is far shallower.
+        raise CellError("geometry", geo.TOO_DEEP) from None
+    except ValueError:  # int() refuses a number thousands of digits long
+        raise CellError(
+            "geometry", "This is not GeoJSON text: a number in it is too long."
+        ) from None

@@ -146,6 +146,16 @@ class Location(models.Model):
             among |= Q(countries__contains=code)
         return Q(country__in=codes) | (Q(precision=Location.Precision.MULTI_COUNTRY) & among)
 
+    def clean_fields(self, exclude=None):
+        # JSONField's own check serialises the value, recursing once per level: a geometry
+        # too deep or too large for that is left to clean(), which says what is wrong with it.
+        if self.geometry is not None:
+            try:
+                geo.check_size(self.geometry)
+            except ValidationError:
+                exclude = {*(exclude or ()), "geometry"}
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         errors = {}
         if self.countries and self.precision != self.Precision.MULTI_COUNTRY:
