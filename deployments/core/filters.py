@@ -21,6 +21,7 @@ from deployments.core import dates, freshness, search
 from deployments.models import (
     Cost,
     Deployment,
+    Event,
     Involvement,
     LegalBasis,
     Location,
@@ -54,7 +55,15 @@ SINGLE_VALUED = (
     "bbox",
     "sort",
     "page",
+    "when",
 )
+# What from/to ask about. By default a record is in a period when it may have been running
+# then or when something dated happened to it then (a contract, an announcement): "what
+# happened in 2022?" must find the 2022 contracts of records whose start nobody reported.
+WHEN = {
+    "active": "Running in the period",
+    "events": "With a dated event in the period",
+}
 # Parameters that links pick up on the way (campaign tags from newsletters and social sites).
 # They say nothing about the filter, so ignoring them cannot widen a result.
 TRACKING = {"fbclid", "gclid", "msclkid"}
@@ -202,6 +211,12 @@ class DeploymentFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         choices=list(SORTS.items()), method="filter_nothing", empty_label=None
     )
+    when = django_filters.ChoiceFilter(
+        choices=list(WHEN.items()),
+        method="filter_nothing",
+        empty_label="Running or with an event in the period",
+        label="Dates match",
+    )
     # Validated here like every other parameter; the views paginate with it.
     page = PageFilter(method="filter_nothing", min_value=1)
 
@@ -219,7 +234,9 @@ class DeploymentFilter(django_filters.FilterSet):
         if not {"cost_min", "cost_max", "currency"} & set(exclude):
             queryset = self._filter_cost(queryset, data)
         if "date" not in exclude:
-            queryset = self._filter_dates(queryset, data.get("from"), data.get("to"))
+            queryset = queryset.filter(
+                period_match(data.get("from"), data.get("to"), data.get("when") or "")
+            )
         if "sort" not in exclude:
             queryset = self._sort(queryset, data)
         return queryset
@@ -310,22 +327,6 @@ class DeploymentFilter(django_filters.FilterSet):
             costs = costs.filter(amount__lte=high)
         return queryset.filter(Exists(costs))
 
-    def _filter_dates(self, queryset, start, end):
-        """Deployments whose possible span overlaps the asked period.
-
-        A span runs from the first day its start could mean to the last day its end could
-        mean ("2024" ends on 31 December 2024); an unknown end is open. A record whose start
-        is unknown cannot be placed in any period, so a date filter leaves it out.
-        """
-        if start is None and end is None:
-            return queryset
-        queryset = queryset.filter(start_date__isnull=False)
-        if end is not None:
-            queryset = queryset.filter(start_date__lte=end[1])
-        if start is not None:
-            queryset = queryset.filter(Q(end_latest__isnull=True) | Q(end_latest__gte=start[0]))
-        return queryset
-
     def _sort(self, queryset, data):
         sort = data.get("sort") or ("relevance" if data.get("q") else DEFAULT_SORT)
         if sort == "relevance":
@@ -379,6 +380,51 @@ def _is_empty(value) -> bool:
         and not value
         or (hasattr(value, "exists") and not len(value))
     )
+
+
+def active_in(start, end) -> Q:
+    """Deployments whose possible span overlaps the period from the first day of `start` to
+    the last day of `end` ((first, last) pairs, as the date fields clean them; None: open).
+
+    A span runs from the first day its start could mean to the last day its end could mean
+    ("2024" ends on 31 December 2024); an unknown end is open. A record whose start is unknown
+    cannot be placed in any period.
+    """
+    q = Q(start_date__isnull=False)
+    if end is not None:
+        q &= Q(start_date__lte=end[1])
+    if start is not None:
+        q &= Q(end_latest__isnull=True) | Q(end_latest__gte=start[0])
+    return q
+
+
+def event_in(start, end) -> Q:
+    """Events whose possible period overlaps the asked one: one dated "2022" is in July 2022,
+    as a span's imprecise start is. An event's date is the first day of its period, so its
+    last day reaches `start` when its year (or month) does."""
+    q = Q()
+    if end is not None:
+        q &= Q(date__lte=end[1])
+    if start is not None:
+        first = start[0]
+        q &= (
+            Q(date_precision=dates.Precision.DAY, date__gte=first)
+            | Q(date_precision=dates.Precision.MONTH, date__gte=first.replace(day=1))
+            | Q(date_precision=dates.Precision.YEAR, date__gte=first.replace(month=1, day=1))
+        )
+    return q
+
+
+def period_match(start, end, when: str) -> Q:
+    """The one rule of from/to (and `when`) for every list, count, chart and download."""
+    if start is None and end is None:
+        return Q()
+    events = Exists(Event.objects.filter(event_in(start, end), deployment=OuterRef("pk")))
+    if when == "active":
+        return active_in(start, end)
+    if when == "events":
+        return Q(events)
+    return active_in(start, end) | Q(events)
 
 
 DeploymentFilter.base_filters["from"] = ImpreciseDateFilter(method="filter_nothing", label="From")

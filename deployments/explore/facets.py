@@ -11,13 +11,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django_countries import countries
 
 from deployments.core import filters, freshness
 from deployments.models import (
     Deployment,
+    Event,
     Involvement,
     LegalBasis,
     Location,
@@ -138,34 +140,62 @@ def legal_status(filterset) -> list[Option]:
     ]
 
 
+def _year(y: int) -> tuple[tuple, tuple]:
+    """from=Y&to=Y as the date fields clean them: (first day, last day) of each end."""
+    first, last = dt.date(y, 1, 1), dt.date(y, 12, 31)
+    return (first, last), (first, last)
+
+
 def year(filterset, today: dt.date | None = None) -> list[Option]:
-    """Records whose possible span touches each year (the same overlap rule as from/to)."""
+    """Records each year would list (from=Y&to=Y, with the `when` asked): those whose possible
+    span touches it, or with a dated event in it, each counted once."""
     today = today or timezone.localdate()
     published = filterset.queryset
+    when = filterset.form.cleaned_data.get("when") or ""
     # Dates, not their years: an index answers MIN/MAX of a column, not of an expression.
     bounds = published.aggregate(first=Min("start_date"), last=Max("end_latest"))
+    if when != "active":
+        dated = Event.objects.filter(deployment__in=published.values("pk"))
+        events = dated.aggregate(first=Min("date"), last=Max("date"))
+        if when == "events":
+            bounds = events
+        else:
+            bounds = {
+                "first": min(filter(None, (bounds["first"], events["first"])), default=None),
+                "last": max(filter(None, (bounds["last"], events["last"])), default=None),
+            }
     if bounds["first"] is None:
         return []
     first_year = bounds["first"].year
     last = max(bounds["last"].year if bounds["last"] else today.year, today.year)
     base = filterset.filter_queryset(published, exclude={"date", "sort", "page"})
     years = range(first_year, last + 1)
-    counts = base.aggregate(
-        **{
-            f"y{y}": Count(
-                "pk",
-                filter=Q(start_date__lte=dt.date(y, 12, 31))
-                & (Q(end_latest__isnull=True) | Q(end_latest__gte=dt.date(y, 1, 1))),
+    counts = Counter()
+    if when != "events":
+        spans = base.aggregate(
+            **{f"y{y}": Count("pk", filter=filters.active_in(*_year(y))) for y in years}
+        )
+        counts.update({y: spans[f"y{y}"] for y in years})
+    if when != "active":
+        # One GROUP BY over the events: each record once per year it has an event in, left
+        # out where its span already counted it (a union, never a sum of the two).
+        events = Event.objects.filter(deployment__in=base.values("pk")).annotate(
+            year=ExtractYear("date"),
+            start_year=ExtractYear("deployment__start_date"),
+            end_year=ExtractYear("deployment__end_latest"),
+        )
+        if when != "events":
+            events = events.filter(
+                Q(start_year__isnull=True) | Q(start_year__gt=F("year")) | Q(end_year__lt=F("year"))
             )
-            for y in years
-        }
-    )
+        rows = events.order_by().values("year").annotate(n=Count("deployment", distinct=True))
+        counts.update({row["year"]: row["n"] for row in rows})
     start, end = filterset.form.cleaned_data.get("from"), filterset.form.cleaned_data.get("to")
     return [
         Option(
             str(y),
             str(y),
-            counts[f"y{y}"],
+            counts[y],
             bool(start and end and start[0].year == y and end[1].year == y),
         )
         for y in years

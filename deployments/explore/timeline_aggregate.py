@@ -72,7 +72,7 @@ class Aggregate:
 def active_years(first: int | None, last: int | None, open_until: int) -> range | None:
     """The years a deployment counts in: every year its possible span touches.
 
-    The rule of the date filter (DeploymentFilter._filter_dates) and the year facet, so a count
+    The rule of the date filter's active reading (filters.active_in) and the year facet, so a count
     here is the number of records the year filter lists: from the first year its start could
     fall in to the last year its end could fall in. An unknown end is open, up to open_until
     (the axis end, which includes this year); an unknown start places it in no year (None).

@@ -123,7 +123,7 @@ TEMPLATES = {
 }
 # Where each parameter is typed or ticked on the filter form (its error links there).
 FIELD_IDS = {
-    **{name: f"id_{name}" for name in ("q", "role", "from", "to", "currency", "sort")},
+    **{name: f"id_{name}" for name in ("q", "role", "from", "to", "when", "currency", "sort")},
     "cost_min": "id_cost_min",
     "cost_max": "id_cost_max",
     **{
@@ -193,6 +193,7 @@ def _explore_context(request, filterset, view_name):
         "roles": Involvement.Role.choices,
         "currencies": filters.currencies(),
         "legal_statuses": filters.LEGAL_STATUSES,
+        "whens": filters.WHEN.items(),
     }
 
 

@@ -15,6 +15,7 @@ from deployments.importing.import_files import (
 from deployments.models import (
     Citation,
     Cost,
+    Event,
     Involvement,
     LegalBasis,
     Location,
@@ -206,6 +207,7 @@ class FlatFile:
                 columns = {f: f"cost_{f}" for f in ("amount", "currency", "covers", "qualifier")}
                 self.save(cost, sheet.name, number, {**columns, "period": "cost_note"}, outcome)
         self.flat_legal_bases(deployment, sources, sheet, number, row, outcome)
+        self.flat_events(deployment, sources, sheet, number, row, outcome)
         self.flat_locations(deployment, sheet, number, row, outcome)
 
     def flat_legal_bases(self, deployment, sources, sheet, number, row, outcome) -> None:
@@ -247,6 +249,36 @@ class FlatFile:
             )
             fields = {"instrument_type": "legal_basis_types", "status": "legal_status"}
             self.save(basis, sheet.name, number, {**fields, "note": "legal_basis_notes"}, outcome)
+
+    def flat_events(self, deployment, sources, sheet, number, row, outcome) -> None:
+        """Events from "2022-05 contract: what the source says" items, each resting on the
+        row's first source (the CSV names no source per event)."""
+        kinds = dict(Event.Kind.choices)
+        for item in split_multi(text(row, "events")):
+            when, _space, rest = item.partition(" ")
+            kind, _colon, description = rest.partition(": ")
+            try:
+                date, precision = dates.parse(when)
+            except ValueError as error:
+                self.problem(sheet.name, number, "events", f"“{item}”: {error}", outcome)
+                continue
+            if kind not in kinds:
+                message = f"“{item}”: the kind after the date is one of {', '.join(kinds)}."
+                self.problem(sheet.name, number, "events", message, outcome)
+                continue
+            if not sources:
+                message = "An event needs a source: list it in the sources column."
+                self.problem(sheet.name, number, "events", message, outcome)
+                return
+            event = Event(
+                deployment=deployment,
+                source=sources[0],
+                kind=kind,
+                date=date,
+                date_precision=precision,
+                description=description,
+            )
+            self.save(event, sheet.name, number, {"description": "events"}, outcome)
 
     def flat_locations(self, deployment, sheet, number, row, outcome) -> None:
         names = split_multi(text(row, "locations"))

@@ -151,6 +151,7 @@ RELATIONS = {
         UNION SELECT l.deployment_id, c.value FROM {location} l {each_country}
             WHERE l.deployment_id {of} AND l.countries <> '') AS r""",
     "costs": "{cost} r",
+    "events": "{event} r",
     "legal_bases": "{legalbasis} r",
     # Each cited source once, where it is first cited.
     "sources": """(SELECT deployment_id, source_id, MIN(place) AS first FROM ({cited}) AS c
@@ -241,6 +242,8 @@ CELLS = {
     "source_dates": Cell(
         "joined", "s.published", "sources", "r.first", format="date:s.published_precision"
     ),
+    # "2022-05 contract: Contract awarded to …", in date order (exports.event_label).
+    "events": Cell("joined", "r.kind", "events", 'r."date", r.id', format="event"),
 }
 ROW = [CELLS[column] for column in exports.EXPORT_HEADER]
 # The cells that show shared entries' names (technologies, organisations): neighbours, so a
@@ -262,7 +265,7 @@ if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "flo
 ):
     raise ValueError("CELLS' numbers are not the dictionary's numeric columns")
 # The formats each kind of cell is written in by both generators ("integer": never NULL).
-FORMATS = {"own": {"text", "integer", "timestamp", "date"}, "joined": {"text", "date"}}
+FORMATS = {"own": {"text", "integer", "timestamp", "date"}, "joined": {"text", "date", "event"}}
 FORMATS["first"] = {"text", "decimal", "float"}
 for _column, _cell in CELLS.items():
     if _cell.format.split(":")[0] not in FORMATS[_cell.how]:
@@ -350,6 +353,9 @@ def _item(cell: Cell) -> str:
     would skip a NULL."""
     if cell.format.startswith("date:"):
         return f"COALESCE({_date(cell.value, cell.format.removeprefix('date:'))}, '')"
+    if cell.format == "event":  # an event's date is always known (Event's constraint)
+        note = "CASE WHEN r.description <> '' THEN ': ' || r.description ELSE '' END"
+        return f"""{_date('r."date"', "r.date_precision")} || ' ' || {cell.value} || {note}"""
     return cell.value
 
 

@@ -42,6 +42,11 @@ def _list_pattern(values) -> str:
     return f"^{one}(; {one})*$"
 
 
+def _list_pattern_of(one: str) -> str:
+    """A Table Schema pattern for a "; "-joined list of values matching `one`."""
+    return f"^({one})(; ({one}))*$"
+
+
 def _parallel_pattern(one: str) -> str:
     """A Table Schema pattern for a parallel list (PARALLEL_FORMAT) of values matching `one`,
     each of which may be empty."""
@@ -359,6 +364,22 @@ EXPORT_COLUMNS = [
         "2024-10; 2023",
         "sources",
         pattern=_parallel_pattern(DATE_PATTERN.removeprefix("^").removesuffix("$")),
+    ),
+    Column(
+        "events",
+        "string",
+        "Each dated event, earliest first: its date (only as precise as known), its kind, and "
+        "after a colon what the source says of it. Kinds: "
+        + ", ".join(_values(Event.Kind.choices))
+        + ".",
+        "2022-05 contract: Contract awarded",
+        pattern=_list_pattern_of(
+            DATE_PATTERN.removeprefix("^").removesuffix("$")
+            + " ("
+            + "|".join(_values(Event.Kind.choices))
+            + ")(: .*)?"
+        ),
+        format_note=MULTI_FORMAT,
     ),
 ]
 # Written as numbers: never prefixed against spreadsheet formulas (a negative longitude must

@@ -87,6 +87,7 @@ def fetch_records(ids: list[int]) -> list[dict]:
             "locations": [],
             "costs": [],
             "legal_bases": [],
+            "events": [],
             "source_ids": [],
         }
         for row in Deployment.objects.filter(pk__in=ids).order_by().values(*RECORD_FIELDS)
@@ -119,6 +120,9 @@ def fetch_records(ids: list[int]) -> list[dict]:
             "period",
             "source_id",
         ),
+        "events": Event.objects.order_by("date", "id").values(
+            "deployment_id", "kind", "date", "date_precision", "description", "source_id"
+        ),
         "legal_bases": LegalBasis.objects.order_by("id").values(
             "deployment_id",
             "instrument_type",
@@ -140,7 +144,7 @@ def fetch_records(ids: list[int]) -> list[dict]:
         Citation.objects.order_by("id"),
         [(r["deployment_id"], r["source_id"]) for r in _rows(records, "involvements")],
         [(r["deployment_id"], r["source_id"]) for r in _rows(records, "costs")],
-        Event.objects.order_by("date", "id"),
+        [(r["deployment_id"], r["source_id"]) for r in _rows(records, "events")],
         [(r["deployment_id"], r["source_id"]) for r in _rows(records, "legal_bases")],
         ImpactAssessment.objects.order_by("date", "id"),
         Response.objects.order_by("date", "id"),
@@ -275,6 +279,14 @@ def json_item(record: dict, urls: Urls) -> dict:
                 "countries": loc["countries"].split(",") if loc["countries"] else [],
             }
             for loc in record["locations"]
+        ],
+        "events": [
+            {
+                "date": _date_json(e["date"], e["date_precision"]),
+                "kind": e["kind"],
+                "description": e["description"],
+            }
+            for e in record["events"]
         ],
         "sources": [
             {

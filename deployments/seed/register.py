@@ -447,7 +447,8 @@ DEPLOYMENTS = [
         # ongoing today. Unknown is what the text supports.
         "status": Deployment.Status.UNKNOWN,
         # "Introduced in 2002" dates ANPR in policing, not the data centre, whose start the
-        # article does not give; 2002 is kept as that event instead.
+        # article does not give: no start, and no "started" event either, which a period
+        # filter would read as the data centre's (the summary keeps the 2002).
         "start": "",
         "scale": "in the order of 10,000 cameras providing 14 million feeds a year",
         "technologies": ["anpr"],
@@ -462,15 +463,6 @@ DEPLOYMENTS = [
         ],
         "locations": [
             {"name": "United Kingdom (national)", "country": "GB", "precision": "national"}
-        ],
-        "events": [
-            {
-                "kind": Event.Kind.STARTED,
-                "date": "2002",
-                "description": "ANPR introduced as a policing tool (“Introduced in 2002”); the "
-                "article does not say when the data centre started.",
-                "source": "pa",
-            },
         ],
         "citations": [
             (

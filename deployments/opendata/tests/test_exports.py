@@ -28,7 +28,8 @@ SPEC_COLUMNS = (
     "latitude, longitude, location_precision, locations, sources, last_updated, "
     # Added later, at the end, so the columns above never move.
     "organisation_notes, scale, cost_note, legal_basis_types, legal_basis_notes, "
-    "location_precisions, location_countries, source_titles, source_publishers, source_dates"
+    "location_precisions, location_countries, source_titles, source_publishers, source_dates, "
+    "events"
 ).split(", ")
 
 # Filter combinations the exports must answer exactly as the list does.
