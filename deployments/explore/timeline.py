@@ -36,6 +36,7 @@ from deployments.explore.timeline_shapes import (
     Timeline,
 )
 from deployments.models import Deployment, Event
+from deployments.models.deployment import end_text as deployment_end_text
 
 # Past this many rows (a deployment counts once per technology group it appears in) a timeline
 # shows counts per year instead: thousands of rows are unreadable and heavy to send.
@@ -43,9 +44,9 @@ MAX_ROWS = 300
 
 # Statuses whose missing end means "still running" (or, for announced, "no end planned"): the
 # bar stays open to the right edge. Other statuses with no end date say "end unknown".
-ONGOING_STATUSES = frozenset(
-    {Deployment.Status.ACTIVE, Deployment.Status.TRIAL, Deployment.Status.ANNOUNCED}
-)
+# Running as last reported, so drawn up to today: never an announced plan, which has not
+# started, nor a record whose status nobody knows.
+ONGOING_STATUSES = frozenset({Deployment.Status.ACTIVE, Deployment.Status.TRIAL})
 NO_TECHNOLOGY = "Technology not recorded"
 
 # Layout in pixels. The template draws inside each row at fixed offsets (label baseline 14, bar
@@ -162,14 +163,7 @@ def _record(deployment: Any, events: Iterable[Any]) -> _Record:
     start = _period(_get(deployment, "start_date"), start_precision)
     end = _period(_get(deployment, "end_date"), end_precision)
     ongoing = end is None and status in ONGOING_STATUSES
-    if end is not None:
-        end_text = dates.display(end[0], end_precision)
-    elif status == Deployment.Status.ANNOUNCED:
-        end_text = "none announced"
-    elif ongoing:
-        end_text = "ongoing"
-    else:
-        end_text = "unknown"
+    end_text = deployment_end_text(status, end[0] if end else None, end_precision)
     record_events = []
     for event in events:
         kind = str(_get(event, "kind") or "")
@@ -338,7 +332,7 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         if today > certain_from:
             bar = axis.segment(certain_from, today, "Known to be running")
         fade_from = max(today, certain_from)
-        fade = axis.segment(fade_from, axis.end, "Ongoing: no end date")
+        fade = axis.segment(fade_from, axis.end, "Running, no end reported")
     elif start:
         # Ended, cancelled, suspended or unknown, with no end date: draw only the start.
         if record.start_precision == Precision.DAY:
@@ -346,27 +340,27 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         unknown_end_x = axis.x(start[1])
     elif record.ongoing:
         # Start unknown but running now: only "now onwards" is known.
-        fade = axis.segment(today, axis.end, "Ongoing: no end date")
+        fade = axis.segment(today, axis.end, "Running, no end reported")
         unknown_start_x = fade.x
     elif end:
         if record.end_precision == Precision.DAY:
             bar = axis.segment(end[0], end[1], f"Ended {record.end_text}")
         unknown_start_x = axis.x(end[0])
 
-    if record.start is None and record.end is None:
-        dates_text = "start unknown – ongoing" if record.ongoing else "dates unknown"
+    planned_only = record.status == Deployment.Status.ANNOUNCED and not record.start
+    dated = [e for e in record.events if e.period]
+    if planned_only:
+        # Not started: placed by its events (drawn as marks), never as a bar.
+        dates_text = "planned" + (f", first dated {dated[0].date_text}" if dated else "")
+    elif record.start is None and record.end is None:
+        dates_text = f"start unknown – {record.end_text}" if record.ongoing else "dates unknown"
     else:
         start_part = record.start_text if record.start else "start unknown"
-        end_part = record.end_text if (record.end or record.ongoing) else "end unknown"
-        dates_text = f"{start_part} – {end_part}"
+        dates_text = f"{start_part} – {record.end_text}" if record.end_text else start_part
 
-    end_summary = record.end_text
+    end_summary = record.end_text or "none yet (planned)"
     if end and end[0] > today:
         end_summary += " (planned)"
-    if record.ongoing:
-        end_summary = "unknown (ongoing)"
-        if record.status == Deployment.Status.ANNOUNCED:
-            end_summary = "none announced (planned)"
     summary = f"Start: {record.start_text} · End: {end_summary} · Status: {record.status_label}"
     marks = [m for m in (_mark(e, axis) for e in record.events) if m]
     name = f"{record.title}. {summary.replace(' · ', '. ')}."

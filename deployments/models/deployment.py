@@ -21,6 +21,24 @@ from .base import (
 from .edits import EditedHistory
 from .shared import Organisation, Source, Technology
 
+# An end nobody reported, read from the status and never invented: a running record has no
+# end reported (not "ongoing": nobody said it goes on), an ended one ended on a date nobody
+# gave, an announced one has nothing to end yet. Every output reads it here (end_text).
+UNKNOWN_END = {
+    "active": "no end reported",
+    "trial": "no end reported",
+    "ended": "ended, date unknown",
+    "announced": "",
+}
+UNKNOWN_END_OTHERWISE = "unknown"
+
+
+def end_text(status: str, end_date, end_precision: str) -> str:
+    """The end as every output says it: the date as precise as known, else UNKNOWN_END."""
+    if end_date is not None and end_precision != Precision.UNKNOWN:
+        return dates.display(end_date, end_precision)
+    return UNKNOWN_END.get(status, UNKNOWN_END_OTHERWISE)
+
 
 class DeploymentQuerySet(models.QuerySet):
     def published(self):
@@ -181,9 +199,7 @@ class Deployment(ImpreciseDateMixin, models.Model):
 
     @property
     def end_display(self):
-        if self.end_date is None and self.status in {self.Status.ACTIVE, self.Status.TRIAL}:
-            return "ongoing"
-        return dates.display(self.end_date, self.end_precision)
+        return end_text(self.status, self.end_date, self.end_precision)
 
     # Which cost a one-line listing shows when there are several: what was committed before
     # what was planned or guessed.

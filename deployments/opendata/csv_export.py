@@ -51,6 +51,7 @@ from deployments.models import (
     Source,
     Technology,
 )
+from deployments.models.deployment import UNKNOWN_END, UNKNOWN_END_OTHERWISE
 from deployments.opendata import cells, dictionary, exports
 
 # Rows per fetch: a few hundred KB of CSV, so the cost per fetch vanishes and memory stays
@@ -242,7 +243,8 @@ CELLS = {
     "source_dates": Cell(
         "joined", "s.published", "sources", "r.first", format="date:s.published_precision"
     ),
-    # "2022-05 contract: Contract awarded to …", in date order (exports.event_label).
+    "end_text": _own("end_date", "end_text"),
+    # "2022-05 contract: Contract awarded to …", in date order.
     "events": Cell("joined", "r.kind", "events", 'r."date", r.id', format="event"),
 }
 ROW = [CELLS[column] for column in exports.EXPORT_HEADER]
@@ -265,7 +267,10 @@ if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "flo
 ):
     raise ValueError("CELLS' numbers are not the dictionary's numeric columns")
 # The formats each kind of cell is written in by both generators ("integer": never NULL).
-FORMATS = {"own": {"text", "integer", "timestamp", "date"}, "joined": {"text", "date", "event"}}
+FORMATS = {
+    "own": {"text", "integer", "timestamp", "date", "end_text"},
+    "joined": {"text", "date", "event"},
+}
 FORMATS["first"] = {"text", "decimal", "float"}
 for _column, _cell in CELLS.items():
     if _cell.format.split(":")[0] not in FORMATS[_cell.how]:
@@ -365,6 +370,16 @@ def _own_value(cell: Cell, own) -> str:
         return _date(own(cell.value), own(cell.format.removeprefix("date:")))
     if cell.format == "timestamp":
         return _timestamp(own(cell.value))
+    if cell.format == "end_text":
+        # The end as the page says it (deployment.end_text): the date in the CSV's own form
+        # (end_date), else what the status says of an end nobody reported.
+        known = _date(own("end_date"), own("end_precision"))
+        said = _case(
+            own("status"),
+            ((status, _literal(text)) for status, text in UNKNOWN_END.items()),
+            _literal(UNKNOWN_END_OTHERWISE),
+        )
+        return f"COALESCE({known}, {said})"
     if cell.format == "integer":
         return own(cell.value)
     return _neutralised(own(cell.value))
@@ -485,6 +500,7 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
             for cell in row
             if cell.how == "own" and cell.format.startswith("date:")
         }
+        | ({"status", "end_precision"} if any(c.format == "end_text" for c in row) else set())
         | {"id"}
     )  # what the related rows are found by
     inner = deployments.values(
@@ -511,6 +527,8 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
             # Only text can need quotes; a date or time may be NULL.
             if first.format == "text":
                 pending.append(_quoted(own(first.value)))
+            elif first.format == "end_text":  # "ended, date unknown" holds a comma
+                pending.append(_quoted(_own_value(first, own)))
             elif first.format == "integer":
                 pending.append(_own_value(first, own))
             else:

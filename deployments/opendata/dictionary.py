@@ -366,6 +366,14 @@ EXPORT_COLUMNS = [
         pattern=_parallel_pattern(DATE_PATTERN.removeprefix("^").removesuffix("$")),
     ),
     Column(
+        "end_text",
+        "string",
+        "The end as the record's page says it: end_date when known, else what the status says "
+        "of an end nobody reported: “no end reported” (active or trial), “ended, date unknown” "
+        "(ended), nothing (announced) or “unknown”.",
+        "no end reported",
+    ),
+    Column(
         "events",
         "string",
         "Each dated event, earliest first: its date (only as precise as known), its kind, and "

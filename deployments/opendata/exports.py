@@ -25,6 +25,7 @@ from deployments.models import (
     Response,
     Source,
 )
+from deployments.models.deployment import end_text
 from deployments.opendata import dictionary
 from deployments.opendata.cells import (
     cell,
@@ -254,7 +255,10 @@ def json_item(record: dict, urls: Urls) -> dict:
             ).difference({""})
         ),
         "start": _date_json(record["start_date"], record["start_precision"]),
-        "end": _date_json(record["end_date"], record["end_precision"]),
+        "end": {
+            **_date_json(record["end_date"], record["end_precision"]),
+            "text": end_text(record["status"], record["end_date"], record["end_precision"]),
+        },
         "scale": record["scale"],
         "headline_cost": cost
         and {
@@ -329,7 +333,7 @@ def record_json(deployment, cited, changes, urls: Urls, citation: str) -> dict:
         "status": d.status,
         "technologies": [{"slug": t.slug, "name": t.name} for t in d.technologies.all()],
         "start": _date_json(d.start_date, d.start_precision),
-        "end": _date_json(d.end_date, d.end_precision),
+        "end": {**_date_json(d.end_date, d.end_precision), "text": d.end_display},
         "planned_duration": d.planned_duration,
         "scale": d.scale,
         "affected_groups": d.affected_groups,

@@ -121,7 +121,7 @@ def test_it_leaves_an_ongoing_span_open_to_the_end_of_the_axis():
     assert right(span.bar) == pytest.approx(pct(TODAY, 2018, 2025))
     assert span.fade.x == pytest.approx(right(span.bar))
     assert right(span.fade) == pytest.approx(100)
-    assert "End: unknown (ongoing)" in span.summary
+    assert "End: no end reported" in span.summary
 
 
 def test_it_draws_the_part_after_today_as_planned():
@@ -152,7 +152,7 @@ def test_it_does_not_call_an_ended_deployment_without_end_date_ongoing():
     # Only the known start day is drawn, then a "?".
     assert right(span.bar) == pytest.approx(pct(D(2018, 5, 5), 2018, 2018))
     assert span.unknown_end_x == pytest.approx(pct(D(2018, 5, 5), 2018, 2018))
-    assert span.dates_text == "4 May 2018 – end unknown"
+    assert span.dates_text == "4 May 2018 – ended, date unknown"
 
 
 def test_it_flags_an_unknown_start_and_draws_nothing_for_it():
@@ -284,7 +284,7 @@ def test_it_reads_unsaved_model_instances_without_the_database():
     span = only_span(timeline.build([record], {3: [ruling]}, today=TODAY))
 
     assert span.url == "/deployments/synthetic-deployment-a/"
-    assert (span.status_label, span.end_text, span.ongoing) == ("Active", "ongoing", True)
+    assert (span.status_label, span.end_text, span.ongoing) == ("Active", "no end reported", True)
     assert span.events[0].text == "Ruling, April 2022"
 
 
@@ -444,7 +444,7 @@ def test_it_renders_a_link_per_deployment_the_key_and_the_table():
     assert "<table>" in html
     assert "How to read it" in html
     assert "Hatched: a start or end known only to the month or year" in html
-    assert "Fading to an arrow: ongoing" in html
+    assert "Fading to an arrow: running as last reported, no end reported" in html
     assert "Ruling" in html
     # Each row link is named by its <title>: title, dates and events in words.
     assert (

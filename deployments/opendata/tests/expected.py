@@ -80,6 +80,7 @@ def _row(item: dict) -> list[str]:
         "source_titles": join(s["title"] for s in item["sources"]),
         "source_publishers": join(s["publisher"] for s in item["sources"]),
         "source_dates": join(s["published"]["date"] or "" for s in item["sources"]),
+        "end_text": item["end"]["date"] or item["end"]["text"],
         "events": join(
             f"{e['date']['date']} {e['kind']}"
             + (f": {e['description']}" if e["description"] else "")

@@ -55,7 +55,7 @@ def test_it_describes_each_record_in_the_json_list(client, cast):
     assert camera["url"] == "http://testserver/deployments/camera/"
     assert camera["api_url"] == "http://testserver/deployments/camera.json"
     assert camera["start"] == {"date": "2024-10", "precision": "month"}
-    assert camera["end"] == {"date": None, "precision": "unknown"}
+    assert camera["end"] == {"date": None, "precision": "unknown", "text": "no end reported"}
     assert camera["headline_cost"] == {
         "amount": "80000.00",
         "currency": "GBP",
