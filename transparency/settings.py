@@ -5,6 +5,7 @@ SQLite file next to manage.py, so `make run` works on a bare machine. Production
 DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_countries",
     "leaflet",
     "simple_history",
+    "axes",
     "deployments",
 ]
 
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which admin user made each edit in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "transparency.urls"
@@ -119,6 +123,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): its backend goes first so a locked-out login is refused
+# before any password is checked, even the right one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Per username and address together: a stranger guessing one editor's password cannot lock
+# that editor out everywhere, and a colleague in the same office can still log in.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+# Long enough to make guessing hopeless (5 tries an hour), short enough that a real editor
+# who mistyped waits rather than needing someone; a superuser can lift it sooner by deleting
+# the "Access attempts" rows in the admin, or with `manage.py axes_reset_username`.
+AXES_COOLOFF_TIME = dt.timedelta(hours=1)
+# Tries during the lockout are refused unrecorded, so it ends an hour after the fifth wrong
+# password, as the lockout page says, however often the editor tries meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "transparency.logins.lockout"
+# Behind a reverse proxy every login comes from the proxy's address, which would lock each
+# username out for everyone at once; but trusting X-Forwarded-For with no proxy in front would
+# let a guesser name a new address on every try. So the header is read only as far as the
+# number of proxies the deployment says it has (DJANGO_TRUSTED_PROXIES; the TLS-terminating
+# proxy that SECURE_PROXY_SSL_HEADER below trusts is one). None by default: counting one proxy
+# too many is the mistake that disables the lockout, one too few only makes it stricter.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "transparency.logins.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

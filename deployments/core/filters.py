@@ -349,7 +349,8 @@ class DeploymentFilter(django_filters.FilterSet):
 
     # For views ----------------------------------------------------------------------------
 
-    unknown: list[tuple[str, str]] = []  # parameters it has no filter for (filtered())
+    # Parameters it has no filter for, or that do not apply where it is used (filtered()).
+    unknown: list[tuple[str, str]] = []
 
     def is_valid(self) -> bool:
         return not self.unknown and super().is_valid()
@@ -459,9 +460,18 @@ def unknown_parameters(names, known) -> list[tuple[str, str]]:
     return unknown
 
 
-def filtered(params, *, queryset=None, also=()) -> DeploymentFilter:
+# Why an endpoint refuses one of the filter's parameters it does not read (filtered(without=)):
+# ignored, page=2 of a download would quietly give every record, not the list's second page.
+DOES_NOT_APPLY = {
+    "page": "This address does not come in pages: only the list and deployments.json do. "
+    "Leave page out.",
+}
+
+
+def filtered(params, *, queryset=None, also=(), without=()) -> DeploymentFilter:
     """The FilterSet over published deployments for these query parameters; `also` names the
-    endpoint's own parameters besides the filter's (the map's zoom, say)."""
+    endpoint's own parameters besides the filter's (the map's zoom, say), and `without` the
+    filter's parameters the endpoint does not read (DOES_NOT_APPLY), refused like unknown ones."""
     if queryset is None:
         queryset = Deployment.objects.published()
     # An empty value means "not set" (a blank form field), never "match the empty string".
@@ -470,7 +480,12 @@ def filtered(params, *, queryset=None, also=()) -> DeploymentFilter:
     for name, values in lists:
         values = values if isinstance(values, list | tuple) else [values]
         present.setlist(name, [v for v in values if str(v).strip() != ""])
+    given = [n for n in present if present.getlist(n)]
+    refused = [(name, DOES_NOT_APPLY[name]) for name in without if name in given]
+    for name, _message in refused:
+        # Its value does not matter here, so it is not checked as well.
+        del present[name]
     filterset = DeploymentFilter(present, queryset=queryset)
     known = {*DeploymentFilter.base_filters, *also}
-    filterset.unknown = unknown_parameters([n for n in present if present.getlist(n)], known)
+    filterset.unknown = refused + unknown_parameters([n for n in given if n not in without], known)
     return filterset

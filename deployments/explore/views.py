@@ -133,10 +133,11 @@ FIELD_IDS = {
 }
 
 
-def _filter_or_400(request, view_name):
+def _filter_or_400(request, view_name, without=("page",)):
     """(filterset, None) for a valid query, else (None, the answer): a redirect to the same
     address without its empty parameters, or the same page at status 400 with each problem
-    next to its field.
+    next to its field. `without`: the filter's parameters this page does not read (only the
+    list comes in pages).
 
     django-filter would silently drop an invalid parameter and widen the result; a reader who
     asked for something precise must be told instead.
@@ -145,7 +146,7 @@ def _filter_or_400(request, view_name):
         # A blank form field is "not set": the clean address is the one to share.
         clean = querystrings.current(request.GET, drop=())
         return None, redirect(request.path + (clean if clean != "?" else ""))
-    filterset = filters.filtered(request.GET)
+    filterset = filters.filtered(request.GET, without=without)
     if filterset.is_valid():
         return filterset, None
     return None, _filter_errors(request, view_name, filterset, filterset.error_list())
@@ -237,7 +238,7 @@ def _chips(filterset, params) -> list[dict]:
 
 
 def deployment_list(request):
-    filterset, answer = _filter_or_400(request, "deployment_list")
+    filterset, answer = _filter_or_400(request, "deployment_list", without=())
     if answer:
         return answer
     paginator = Paginator(records.for_listing(filterset.qs), PAGE_SIZE)

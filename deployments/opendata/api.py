@@ -42,9 +42,11 @@ from deployments.opendata import (
 from deployments.opendata.register_zip import write_register_zip
 
 
-def _filter_or_json_400(request, also=()):
-    """`also`: the endpoint's own parameters besides the filter's."""
-    filterset = filters.filtered(request.GET, also=also)
+def _filter_or_json_400(request, also=(), without=("page",)):
+    """`also`: the endpoint's own parameters besides the filter's; `without`: the filter's
+    parameters it does not read. Only the JSON list comes in pages, so a new download refuses
+    page unless it says otherwise."""
+    filterset = filters.filtered(request.GET, also=also, without=without)
     if filterset.is_valid():
         return filterset, None
     errors = [{"parameter": name, "message": message} for name, message in filterset.error_list()]
@@ -147,7 +149,7 @@ def deployments_csv(request):
 
 @require_safe
 def deployments_json(request):
-    filterset, bad = _filter_or_json_400(request)
+    filterset, bad = _filter_or_json_400(request, without=())
     if bad:
         return bad
     paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)

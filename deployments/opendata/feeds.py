@@ -1,8 +1,8 @@
 """Atom feed of published records, newest change first, narrowed by the listing's filters.
 
 An entry's <published> is when the record was first published and its <updated> when it last
-changed, so a reader sees both new records and corrections. The listing's `sort` and `page`
-do not apply: a feed is always newest first, and the latest FEED_SIZE entries.
+changed, so a reader sees both new records and corrections. A feed is always newest first,
+and the latest FEED_SIZE entries: the listing's `sort` is ignored, and `page` refused (400).
 """
 
 from django.conf import settings
@@ -16,10 +16,43 @@ from deployments.explore import records
 from deployments.opendata import api
 
 FEED_SIZE = 50
+# Atom's text constructs: each may say type="html", which a reader renders as markup.
+TEXT_CONSTRUCTS = {"title", "subtitle", "summary", "content", "rights"}
+
+
+class _TextOnly:
+    """A feed writer that marks every text construct type="text"."""
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in TEXT_CONSTRUCTS:
+            attrs = {**(attrs or {}), "type": "text"}
+        self.handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
+
+
+class TextAtom1Feed(Atom1Feed):
+    """Atom with plain-text titles and summaries.
+
+    Django writes each summary as type="html", so a record's summary would be markup in a feed
+    reader: what a researcher typed, or an import brought in, could draw an image or a link
+    there that the register's own pages show as text. As text, the serializer escapes it and
+    the reader shows it as written.
+    """
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(_TextOnly(handler))
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(_TextOnly(handler), item)
 
 
 class DeploymentFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
 
     def get_object(self, request):
         # The view has checked the filter already; this only rebuilds it.

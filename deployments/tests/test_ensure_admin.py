@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,11 @@ User = get_user_model()
 @pytest.fixture(autouse=True)
 def _no_chosen_password(monkeypatch):
     monkeypatch.delenv("DJANGO_ADMIN_PASSWORD", raising=False)
+
+
+def _request():
+    # django-axes counts each login attempt by the address it came from, so it needs one.
+    return RequestFactory().post("/admin/login/")
 
 
 def _ensure_admin(*args: str) -> str:
@@ -34,7 +40,7 @@ def test_it_creates_a_superuser_and_prints_how_to_log_in():
     assert user.is_superuser and user.is_staff and user.is_active
     assert "http://127.0.0.1:8000/admin/" in output
     assert "Username: admin" in output
-    assert authenticate(username="admin", password=_printed_password(output)) == user
+    assert authenticate(_request(), username="admin", password=_printed_password(output)) == user
 
 
 def test_it_sets_a_new_random_password_on_every_run():
@@ -44,8 +50,8 @@ def test_it_sets_a_new_random_password_on_every_run():
     assert first != second
     assert len(second) >= 20
     assert User.objects.filter(username="admin").count() == 1
-    assert authenticate(username="admin", password=first) is None
-    assert authenticate(username="admin", password=second) is not None
+    assert authenticate(_request(), username="admin", password=first) is None
+    assert authenticate(_request(), username="admin", password=second) is not None
 
 
 def test_it_resets_an_existing_user_to_an_active_superuser():
@@ -56,7 +62,7 @@ def test_it_resets_an_existing_user_to_an_active_superuser():
     user = User.objects.get(username="admin")
     assert user.is_superuser and user.is_staff and user.is_active
     assert "Reset" in output
-    assert authenticate(username="admin", password=_printed_password(output)) == user
+    assert authenticate(_request(), username="admin", password=_printed_password(output)) == user
 
 
 def test_it_honours_a_chosen_password(monkeypatch):
@@ -64,7 +70,10 @@ def test_it_honours_a_chosen_password(monkeypatch):
 
     output = _ensure_admin()
 
-    assert authenticate(username="admin", password="correct-horse-battery-staple") is not None
+    assert (
+        authenticate(_request(), username="admin", password="correct-horse-battery-staple")
+        is not None
+    )
     assert "correct-horse-battery-staple" not in output
     assert "DJANGO_ADMIN_PASSWORD" in output
 
