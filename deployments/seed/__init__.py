@@ -17,7 +17,7 @@ touched it: the register's corrections reach a database loaded before them.
 import datetime as dt
 from collections import Counter, defaultdict
 
-from deployments.core import dates, edits
+from deployments.core import dates, edits, versions
 from deployments.models import (
     Citation,
     Cost,
@@ -38,20 +38,9 @@ from .register import DEPLOYMENTS, ORGANISATIONS, SOURCES, TECHNOLOGIES
 # The reason on the loader's edits, by which it knows the rows it wrote.
 SEED_REASON = "Loaded from the seed register."
 
-# A deployment's rows of each kind, as their related names.
-_ROW_KINDS = (
-    "involvements",
-    "locations",
-    "costs",
-    "events",
-    "legal_bases",
-    "impact_assessments",
-    "responses",
-    "citations",
-)
 
 # Deployment fields copied as they are from the records (blank when absent).
-_TEXT_FIELDS = (
+TEXT_FIELDS = (
     "title",
     "summary",
     "description",
@@ -107,7 +96,7 @@ def _prune(deployment, kept: dict, tally: Counter) -> None:
     moved) leaves its old row behind: without this, a database loaded before a correction
     would go on showing what it corrected.
     """
-    for kind in _ROW_KINDS:
+    for kind in versions.CHILDREN:  # every kind of row a deployment holds
         for row in getattr(deployment, kind).exclude(pk__in=kept.get(kind, ())):
             if _written_by_the_loader(row):
                 row.delete()
@@ -116,7 +105,7 @@ def _prune(deployment, kept: dict, tally: Counter) -> None:
 
 def _load_deployment(data: dict, sources: dict, orgs: dict, techs: dict, tally: Counter):
     start, start_precision = _date(data["start"])
-    values = {field: data.get(field, "") for field in _TEXT_FIELDS}
+    values = {field: data.get(field, "") for field in TEXT_FIELDS}
     values |= {
         "status": data["status"],
         "start_date": start,

@@ -30,7 +30,7 @@ from deployments.models import (
     Source,
     Technology,
 )
-from deployments.seed import DEPLOYMENTS, SEED_REASON, load_seed_register
+from deployments.seed import DEPLOYMENTS, SEED_REASON, TEXT_FIELDS, load_seed_register
 from deployments.tests.ci import IN_CI
 
 # The documents live beside the clone, not in it (they are not ours to publish). Without them
@@ -514,16 +514,7 @@ def _public_texts():
     """Every text the public pages, exports and API show of a seed record, source or
     organisation: (where, text)."""
     fields = {
-        Deployment: (
-            "title",
-            "summary",
-            "description",
-            "planned_duration",
-            "scale",
-            "affected_groups",
-            "data_retention",
-            "data_sharing",
-        ),
+        Deployment: TEXT_FIELDS,
         Organisation: ("name", "description"),
         Source: ("title", "publisher", "notes"),
         Technology: ("name", "description"),
