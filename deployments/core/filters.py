@@ -216,6 +216,10 @@ class DeploymentFilter(django_filters.FilterSet):
         method="filter_nothing",
         empty_label="Running or with an event in the period",
         label="Dates match",
+        error_messages={
+            "invalid_choice": "when takes active (running in the period) or events (with a "
+            "dated event in it); leave it out for either."
+        },
     )
     # Validated here like every other parameter; the views paginate with it.
     page = PageFilter(method="filter_nothing", min_value=1)

@@ -213,12 +213,14 @@ def _chips(filterset, params) -> list[dict]:
         "cost_max": "Cost to",
         "currency": "Currency",
         "legal_status": "Legal status",
+        "when": "Dates match",
         "bbox": "Map area",
     }
     labels = {
         "status": dict(Deployment.Status.choices),
         "role": dict(Involvement.Role.choices),
         "legal_status": dict(filters.LEGAL_STATUSES),
+        "when": filters.WHEN,
         "country": dict(countries),
     }
     chips = []

@@ -265,3 +265,10 @@ def test_a_regulators_finding_and_a_funder_are_filters_and_facets(client, cast):
     assert legal["partly_unlawful"][1] == 0
     page = client.get("/deployments/scanner/").content.decode()
     assert "Found unlawful by a regulator or data-protection authority" in page
+
+
+def test_it_says_an_unresearched_legal_basis_is_not_researched_yet(client, cast):
+    # The scanner has no legal-basis row: nobody looked, which is not "none found".
+    page = client.get(cast.scanner.get_absolute_url()).content.decode()
+    assert "Not researched yet" in page
+    assert "stated or found" not in page

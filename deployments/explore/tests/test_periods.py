@@ -154,3 +154,10 @@ def test_the_year_facet_counts_what_each_year_lists(client, when):
     counts = {o.value: o.count for o in options}
     if when == "":
         assert (counts["2018"], counts["2020"], counts["2021"]) == (1, 2, 1)
+
+
+def test_it_shows_the_reading_asked_for_as_a_chip(client, seed):
+    page = client.get("/deployments/?from=2022&to=2022&when=active").content.decode()
+    assert "Dates match: Running in the period" in page
+    refused = client.get("/deployments.json?from=2022&when=sometimes").json()
+    assert "when takes active" in refused["errors"][0]["message"]
