@@ -5,6 +5,7 @@ SQLite file next to manage.py, so `make run` works on a bare machine. Production
 DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
 """
 
+import base64
 import datetime as dt
 import hashlib
 import os
@@ -59,11 +60,15 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "axes",
+    "csp",
     "deployments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files and downloads carry the two policies too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database outage answers 503 with Retry-After, not a bare 500. Static files above never
     # need the database; its process_exception runs after those of the middleware below, so
@@ -242,6 +247,66 @@ LEAFLET_CONFIG = {
     "MIN_ZOOM": 2,
     "MAX_ZOOM": 18,
     "RESET_VIEW": False,
+}
+
+
+def _tiles_source(url: str) -> list[str]:
+    """The CSP source that admits MAP_TILES_URL's images: Leaflet's "{s}" subdomain becomes a
+    wildcard; a host with any other placeholder can only be admitted by its scheme."""
+    if not url:
+        return []
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return [f"{scheme}:" if "{" in host else f"{scheme}://{host}"]
+
+
+# Every page and download carries a strict policy: scripts are our own files and data reaches
+# them through json_script or fetch, so nothing inline is ever needed. The one exception is the
+# hash of the single style attribute django-simple-history's history page writes
+# (object_history_list.html: the paginator's "border-top: 0"); 'unsafe-hashes' admits exactly
+# that string and no other.
+_HISTORY_PAGINATOR_STYLE = (
+    f"'sha256-{base64.b64encode(hashlib.sha256(b'border-top: 0').digest()).decode()}'"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-hashes'", _HISTORY_PAGINATOR_STYLE],
+        # data: for the images leaflet.css and the admin's stylesheets embed.
+        "img-src": ["'self'", "data:", *_tiles_source(MAP_TILES_URL)],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        # No page may be framed; X_FRAME_OPTIONS says the same to older browsers.
+        "frame-ancestors": ["'none'"],
+    },
+}
+# No page uses any of these; the copy buttons write to the clipboard from our own pages only.
+PERMISSIONS_POLICY = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "autoplay",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "usb",
+        ],
+        [],
+    ),
+    "clipboard-write": ["self"],
+    "fullscreen": ["self"],
 }
 
 # What the register says about itself (shown in the footer, the data page and export headers).

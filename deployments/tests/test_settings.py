@@ -71,3 +71,13 @@ def test_it_uses_compressed_manifest_static_files_in_production():
 def test_it_uses_plain_static_files_while_developing():
     backend = _setting("settings.STORAGES['staticfiles']['BACKEND']")
     assert backend == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_configured_map_tiles_are_admitted_as_images_and_nothing_else_is():
+    img_src = "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']"
+    assert _setting(img_src) == "[\"'self'\", 'data:']"
+    osm = _setting(img_src, MAP_TILES_URL="https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert osm == "[\"'self'\", 'data:', 'https://*.tile.example.org']"
+    # A placeholder Leaflet fills in the host itself can only be admitted by scheme.
+    odd = _setting(img_src, MAP_TILES_URL="https://tiles-{r}.example.org/{z}/{x}/{y}.png")
+    assert odd == "[\"'self'\", 'data:', 'https:']"

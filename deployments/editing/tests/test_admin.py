@@ -232,13 +232,19 @@ def test_it_renders_the_leaflet_map_and_its_assets_on_the_add_page(admin_client)
     ]:
         assert f'"/static/{asset}"' in page, asset
     assert '<div id="id_locations-0-geometry-map"' in page
-    assert "L.Map.djangoMap('id_locations-0-geometry-map'" in page
-    assert 'L.Icon.Default.imagePath = "/static/leaflet/images/"' in page
+    # admin-map.js starts the map from its options and icon folder: no inline script at all.
+    assert 'data-image-path="/static/leaflet/images/"' in page
+    assert "data-djoptions=" in page
+    assert "<script>" not in page and "<script nonce" not in page
     # An empty geometry is an empty textarea, not the text "null" for Leaflet to choke on.
     assert re.search(r'<textarea id="id_locations-0-geometry"[^>]*></textarea>', page)
     # The "add another" template carries a bare container for admin-map.js to start later.
     assert '<div id="id_locations-__prefix__-geometry-map"' in page
-    assert "L.Map.djangoMap('id_locations-__prefix__" not in page
+    assert re.search(
+        r'class="geojson-map"[^>]*data-fieldid="id_locations-__prefix__-geometry"[^>]*data-template',
+        page,
+        re.S,
+    )
 
 
 def test_it_prefills_the_slug_on_add_and_redirects_a_published_ones_old_address(admin_client):
