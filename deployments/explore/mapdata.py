@@ -7,7 +7,8 @@ for GIS tools, far too heavy for a browser at a million records. The map reads
 - up to INDIVIDUAL_LIMIT locations: every location, as a Point with only what a mark needs:
   the record's slug (its popup fetches the rest from /deployments/<slug>.json), the precision,
   the place's name for area-wide ones, and the record's title while there are few enough
-  (TITLE_LIMIT) for it not to matter;
+  (TITLE_LIMIT) for it not to matter. A location drawn as country outlines (outlines.py) also
+  carries their ids, and has no geometry when it has no point;
 - past it: counts on a grid, GROUP BY cell in SQL, so the answer is bounded by the number of
   cells on screen, never by the number of records. Area-wide locations (national, several
   countries) are counted in groups of their own, per precision and country, so they are drawn
@@ -44,6 +45,7 @@ from django.db.models.functions import Floor
 from django_countries import countries
 
 from deployments.core import filters, freshness
+from deployments.explore import outlines
 from deployments.models import Location
 from deployments.opendata import exports, geojson
 
@@ -125,17 +127,20 @@ def cell_size(zoom: int) -> float:
 
 
 def located(deployments, view: tuple | None = None):
-    """The drawable locations of these deployments, optionally only those inside `view`."""
-    locations = Location.objects.filter(
-        deployment__in=deployments.values("pk"), latitude__isnull=False, longitude__isnull=False
-    )
+    """The drawable locations of these deployments, optionally only those inside `view`.
+
+    Drawable: a point, or a country or region to draw (outlines.placed). One with no point is
+    drawn as its outlines whatever the view, as the view cannot tell whether they are on screen.
+    """
+    locations = Location.objects.filter(outlines.placed(), deployment__in=deployments.values("pk"))
     if view:
         west, south, east, north = view
-        locations = locations.filter(latitude__gte=south, latitude__lte=north)
+        inside = Q(latitude__gte=south, latitude__lte=north)
         if west <= east:
-            locations = locations.filter(longitude__gte=west, longitude__lte=east)
+            inside &= Q(longitude__gte=west, longitude__lte=east)
         else:  # the view crosses the antimeridian (as filters.BBoxField reads it)
-            locations = locations.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+            inside &= Q(longitude__gte=west) | Q(longitude__lte=east)
+        locations = locations.filter(inside | Q(latitude__isnull=True))
     return locations
 
 
@@ -158,30 +163,54 @@ def location_rows(locations, limit: int) -> list[tuple]:
             "name",
             "deployment__slug",
             "deployment__title",
+            "country",
+            "countries",
         )[:limit]
     )
 
 
 # One Feature, written as text: twice as fast as a dict and json.dumps for each of 25,000
 # features. Strings go through json's own escaping (_text); numbers are ints and floats.
-FEATURE = (
-    '{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},"properties":{%s}}'
-)
+FEATURE = '{"type":"Feature","id":%d,"geometry":%s,"properties":{%s}}'
+POINT = '{"type":"Point","coordinates":[%r,%r]}'
 _text = json.encoder.encode_basestring  # a str as a JSON string, non-ASCII kept as is
 
 
+def area_properties(ids: list[str], wider: bool, region: str) -> str:
+    """The outlines to draw ("areas", world-atlas ids), as extra properties of a Feature."""
+    if not ids:
+        return ""
+    text = ',"areas":[' + ",".join(_text(number) for number in ids) + "]"
+    if wider:
+        text += ',"wider":true'
+    if region:
+        text += f',"region":{_text(region)}'
+    return text
+
+
 def individual_lines(rows: list[tuple], *, titles: bool) -> Iterator[str]:
-    """Each location as a compact Feature, BATCH_SIZE of them per chunk of text."""
+    """Each location as a compact Feature, BATCH_SIZE of them per chunk of text.
+
+    A location drawn as outlines carries their ids ("areas") and its name; one with no point
+    has no geometry (RFC 7946 allows null), and one drawn as a region has the view that shows
+    it as its "bbox".
+    """
     for batch in exports.batched(rows, BATCH_SIZE):
         lines = []
-        for pk, lon, lat, precision, name, slug, title in batch:
+        for pk, lon, lat, precision, name, slug, title, country, several in batch:
             properties = f'"slug":{_text(slug)},"precision":{_text(precision)}'
             if titles:
                 properties += f',"title":{_text(title)}'
-            if precision in AREA_WIDE:
+            ids, wider, region = outlines.areas(precision, country, several, name, lon is not None)
+            if precision in AREA_WIDE or ids:
                 # An area is drawn with its name; a site's name is on the record page.
                 properties += f',"location":{_text(name)}'
-            lines.append(FEATURE % (pk, _coordinate(lon), _coordinate(lat), properties))
+            properties += area_properties(ids, wider, region)
+            geometry = "null" if lon is None else POINT % (_coordinate(lon), _coordinate(lat))
+            line = FEATURE % (pk, geometry, properties)
+            if region:
+                line = line[:-1] + f',"bbox":{_dumps(outlines.REGION_VIEWS[region])}}}'
+            lines.append(line)
         yield ",\n".join(lines)
 
 
@@ -216,7 +245,8 @@ def _kept(name: str, queryset, extra: str, compute):
 
 def _grid_features(locations, zoom: int) -> list[dict]:
     cell = cell_size(zoom)
-    area = Q(precision__in=AREA_WIDE)
+    # A location with no point is drawn as its country's outline: grouped like an area.
+    area = Q(precision__in=AREA_WIDE) | Q(latitude__isnull=True)
     # Only area-wide locations are labelled: naming no site keeps MIN/MAX cheap.
     area_name = Case(When(area, then=F("name")), default=None, output_field=CharField())
     rows = (
@@ -241,6 +271,9 @@ def _grid_features(locations, zoom: int) -> list[dict]:
     )
     features = []
     for row in rows:
+        if row["column"] is None:  # no point: drawn as its country, or not at all
+            features.extend(_outline_group(row))
+            continue
         west = int(row["column"]) * cell - 180
         south = int(row["row"]) * cell - 90
         properties = {"count": row["count"]}
@@ -248,6 +281,11 @@ def _grid_features(locations, zoom: int) -> list[dict]:
             properties["precision"] = row["area_precision"]
             properties["country"] = row["area_country"] or None
             properties["location"] = _area_label(row)
+            ids, _wider, _region = outlines.areas(
+                row["area_precision"], row["area_country"], "", "", True
+            )
+            if ids:
+                properties["areas"] = ids
         features.append(
             {
                 "type": "Feature",
@@ -266,8 +304,32 @@ def _grid_features(locations, zoom: int) -> list[dict]:
             }
         )
     # Largest first: the order a screen reader meets them in, and a stable answer.
-    features.sort(key=lambda f: (-f["properties"]["count"], f["bbox"]))
+    features.sort(key=lambda f: (-f["properties"]["count"], f.get("bbox", []), _area_key(f)))
     return features
+
+
+def _area_key(feature: dict) -> tuple:
+    properties = feature["properties"]
+    return properties.get("precision", ""), properties.get("country") or ""
+
+
+def _outline_group(row: dict) -> list[dict]:
+    """A group of locations with no point, as one Feature with no geometry drawn as its
+    country's outline; [] for those of several countries, which a grid cannot group by name
+    (the table lists them)."""
+    ids, wider, _region = outlines.areas(row["area_precision"], row["area_country"], "", "", False)
+    if not ids:
+        return []
+    properties = {
+        "count": row["count"],
+        "precision": row["area_precision"],
+        "country": row["area_country"] or None,
+        "location": _area_label(row),
+        "areas": ids,
+    }
+    if wider:
+        properties["wider"] = True
+    return [{"type": "Feature", "geometry": None, "properties": properties}]
 
 
 def _area_label(row: dict) -> str:
@@ -341,6 +403,10 @@ def _has_location():
     )
 
 
+def _has_place():
+    return Exists(Location.objects.filter(outlines.placed(), deployment=OuterRef("pk")))
+
+
 def located_counts(deployments) -> dict:
     """{"records": located records, "locations": their locations}, in one query.
 
@@ -363,16 +429,31 @@ def table_rows(deployments) -> list[dict]:
     Two queries: the first located records in the filter's order, then their locations.
     """
     limit = TABLE_LIMIT
-    ids = list(deployments.filter(_has_location()).values_list("pk", flat=True)[:limit])
+    ids = list(deployments.filter(_has_place()).values_list("pk", flat=True)[:limit])
     rows = (
-        Location.objects.filter(
-            deployment_id__in=ids, latitude__isnull=False, longitude__isnull=False
-        )
+        Location.objects.filter(outlines.placed(), deployment_id__in=ids)
         .order_by("id")
-        .values("id", "name", "precision", "deployment_id", "deployment__slug", "deployment__title")
+        .values(
+            "id",
+            "name",
+            "precision",
+            "country",
+            "countries",
+            "latitude",
+            "deployment_id",
+            "deployment__slug",
+            "deployment__title",
+        )
     )
     by_record: dict[int, list[dict]] = {}
     for row in rows:
+        row["drawn_as"] = outlines.drawn_as(
+            row["precision"],
+            row["country"],
+            row["countries"],
+            row["name"],
+            row["latitude"] is not None,
+        )
         by_record.setdefault(row["deployment_id"], []).append(row)
     ordered = [row for pk in ids for row in by_record.get(pk, [])]
     return ordered[:limit]

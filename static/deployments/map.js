@@ -10,6 +10,11 @@
  * The explore map reads /deployments/map.geojson (deployments/mapdata.py). Up to a threshold
  * it gets every location and clusters them here; past it the server counts them on a grid
  * ("mode": "grid"), and the map asks again for the visible area and zoom after each move.
+ *
+ * Country outlines come with the site (static/vendor/world-atlas-2.0.2, read with
+ * topojson-client): they are the background when no tile server is set, and a location that is
+ * a country, several countries or a region (its "areas", deployments/explore/outlines.py) is
+ * drawn as those outlines, all of a place's records behind one mark.
  */
 "use strict";
 
@@ -197,7 +202,7 @@
     // (so the number of marks is the number of features), plus its shape when it is not a
     // point. The caller sets the view first and then adds them (addTo), so clusters are made
     // once at the final zoom instead of animating from the default view.
-    function draw(features, options) {
+    function draw(features, options, outlines) {
         const shapes = L.featureGroup();
         const areas = L.featureGroup();
         const clusters = L.markerClusterGroup({
@@ -210,10 +215,20 @@
         const marks = new Map();
         const bounds = L.latLngBounds([]);
         const records = new Set();
+        const drawnFeatures = new Map(); // id -> every feature drawn, by whatever mark
+        const groups = new Map(); // the same outlines -> the features drawn as them
 
         features.forEach(function (feature) {
             const props = feature.properties;
             const geometry = feature.geometry;
+            if (outlines && props.areas && props.areas.some((id) => outlines.has(id))) {
+                const key = props.areas.join(",");
+                if (!groups.has(key)) {
+                    groups.set(key, []);
+                }
+                groups.get(key).push(feature);
+                return;
+            }
             if (!geometry) {
                 return;
             }
@@ -250,9 +265,225 @@
             mark.feature = feature;
             (AREA_WIDE.has(props.precision) ? areas : clusters).addLayer(mark);
             marks.set(String(feature.id), mark);
+            drawnFeatures.set(String(feature.id), feature);
             records.add(props.slug || props.id);
         });
-        return {shapes, areas, clusters, marks, bounds, records};
+        groups.forEach(function (members) {
+            const area = outlineArea(members, outlines, {
+                label: groupLabel(members, outlines),
+                national: members.filter((f) => f.properties.precision === "national").length,
+                popup: function () {
+                    return groupPopup(members, options, outlines);
+                },
+            });
+            shapes.addLayer(area.shape);
+            areas.addLayer(area.mark);
+            bounds.extend(area.view);
+            area.mark.feature = members[0];
+            area.mark.features = members;
+            members.forEach(function (feature) {
+                marks.set(String(feature.id), area.mark);
+                drawnFeatures.set(String(feature.id), feature);
+                records.add(feature.properties.slug || feature.properties.id);
+            });
+        });
+        return {shapes, areas, clusters, marks, bounds, records, features: drawnFeatures};
+    }
+
+    // Outlines -------------------------------------------------------------------------------
+
+    // The countries of world-atlas (ISO 3166-1 numeric id -> GeoJSON Feature), or null when
+    // they cannot be read: the map then draws what has a point, as it would without them.
+    function loadOutlines(url) {
+        if (!url || !window.topojson) {
+            return Promise.resolve(null);
+        }
+        return fetch(url)
+            .then(function (response) {
+                if (!response.ok) {
+                    throw new Error("HTTP " + response.status);
+                }
+                return response.json();
+            })
+            .then(function (topology) {
+                const countries = window.topojson.feature(topology, topology.objects.countries);
+                const byId = new Map();
+                countries.features.forEach(function (country) {
+                    if (CUT.has(country.id)) {
+                        unwrap(country.geometry);
+                    }
+                    if (country.id) {
+                        byId.set(country.id, country);
+                    }
+                });
+                // Several countries as one shape, their shared borders dissolved: a region
+                // reads as one place, not as so many countries. The merge reads the file's
+                // own arcs, so a CUT country stays a shape of its own, unwrapped.
+                byId.merge = function (ids) {
+                    const wanted = new Set(ids);
+                    const parts = topology.objects.countries.geometries
+                        .filter((geometry) => wanted.has(geometry.id));
+                    return {
+                        merged: window.topojson.merge(topology, parts.filter((g) => !CUT.has(g.id))),
+                        cut: parts.filter((g) => CUT.has(g.id)).map((g) => byId.get(g.id)),
+                    };
+                };
+                return byId;
+            })
+            .catch(function () {
+                return null;
+            });
+    }
+
+    // Fiji and Russia: the countries of countries-110m.json whose rings cross the
+    // antimeridian, from 180 to -180 in one step, which Leaflet draws as a line (and a band of
+    // fill) across the whole world. Antarctica's rings run along it instead, as they should.
+    const CUT = new Set(["242", "643"]);
+
+    // Their western longitudes as east of 180 (-179 as 181), so each ring is continuous.
+    function unwrap(geometry) {
+        const polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+        polygons.forEach((rings) => rings.forEach((ring) => ring.forEach(function (position) {
+            if (position[0] < 0) {
+                position[0] += 360;
+            }
+        })));
+    }
+
+    // The bounds of a country's largest part, so France is labelled in France and not between
+    // it and French Guiana.
+    function mainBounds(country) {
+        const geometry = country.geometry;
+        const parts = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+        let best = null;
+        let bestSize = -1;
+        parts.forEach(function (polygon) {
+            const part = L.geoJSON({type: "Polygon", coordinates: polygon}).getBounds();
+            const size = (part.getEast() - part.getWest()) * (part.getNorth() - part.getSouth());
+            if (size > bestSize) {
+                best = part;
+                bestSize = size;
+            }
+        });
+        return best;
+    }
+
+    // National records per country -> the class of its shading; map.css and the legend on
+    // the map page (deployment_map.html) use the same steps.
+    function shade(count) {
+        return count >= 5 ? 3 : count >= 2 ? 2 : 1;
+    }
+
+    // One drawn area: the outlines of `features[0].properties.areas`, and one focusable mark
+    // with its label. `view` is what fits it on screen.
+    function outlineArea(features, outlines, spec) {
+        const props = features[0].properties;
+        const countries = props.areas.map((id) => outlines.get(id)).filter(Boolean);
+        let kind = props.wider ? "wider" : props.precision === "national" ? "national" : "multi";
+        if (spec.national) {
+            kind = "national map-shade-" + shade(spec.national);
+        }
+        const className = "map-area map-area--" + kind;
+        const shape = L.featureGroup();
+        if (countries.length > 1) {
+            const parts = outlines.merge(props.areas);
+            shape.addLayer(L.geoJSON(parts.merged, {className: className}));
+            parts.cut.forEach((country) => shape.addLayer(L.geoJSON(country, {className: className})));
+        } else {
+            shape.addLayer(L.geoJSON(countries[0], {className: className}));
+        }
+        shape.bindPopup(spec.popup);
+        let view = L.latLngBounds([]);
+        let at;
+        const box = features.map((f) => f.bbox).find(Boolean);
+        if (box) {
+            // A region's view (mapdata's "bbox"). Its label goes below the middle, where it
+            // stays clear of the label of a country in the west of it.
+            view = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+            at = L.latLng(box[1] + (box[3] - box[1]) * 0.35, (box[0] + box[2]) / 2);
+        } else {
+            countries.forEach((country) => view.extend(mainBounds(country)));
+            at = view.getCenter();
+        }
+        const wrapper = element("span");
+        wrapper.appendChild(element("span", "visually-hidden", spec.label));
+        const shown = element("span", "map-mark-label", spec.label);
+        shown.setAttribute("aria-hidden", "true");
+        wrapper.appendChild(shown);
+        const mark = L.marker(at, {
+            icon: L.divIcon({
+                className: "map-mark map-mark--outlined map-mark--" + props.precision,
+                html: wrapper,
+                iconSize: [76, 28],
+            }),
+            title: spec.label,
+            alt: spec.label,
+            riseOnHover: true,
+            zIndexOffset: -1000,
+        }).bindPopup(spec.popup);
+        return {shape, mark, view};
+    }
+
+    function plural(count, word) {
+        return count.toLocaleString("en") + " " + word + (count === 1 ? "" : "s");
+    }
+
+    // "United Kingdom · 5 records", "Somewhere in Europe · 1 record": the place, said to be
+    // imprecise when every record there is only known to be somewhere inside it.
+    function groupLabel(features, outlines) {
+        const props = features[0].properties;
+        let place;
+        if (props.region) {
+            place = props.region;
+        } else if (props.areas.length > 2) {
+            place = props.location;
+        } else {
+            place = props.areas.map((id) => outlines.has(id) ? outlines.get(id).properties.name : id)
+                .join(" and ");
+        }
+        if (features.every((f) => f.properties.wider)) {
+            place = "Somewhere in " + place;
+        }
+        return place + " · " + plural(features.length, "record");
+    }
+
+    function groupPopup(features, options, outlines) {
+        const box = element("div", "map-popup");
+        box.appendChild(element("p", "map-popup-title", groupLabel(features, outlines)));
+        const list = element("ul", "map-popup-list");
+        features.forEach(function (feature) {
+            const props = feature.properties;
+            const item = element("li");
+            if (options.linkRecords && props.slug) {
+                const link = element("a", "", props.title || props.slug);
+                link.href = options.recordUrl.replace("__slug__", encodeURIComponent(props.slug));
+                item.appendChild(link);
+            } else {
+                item.appendChild(element("span", "", props.title || props.location));
+            }
+            let where = ": " + props.location + " (" + (PRECISION[props.precision] || props.precision) + ")";
+            if (props.region) {
+                where += ", imprecise: no country is named, so all of " + props.region +
+                    " is drawn (its countries as the UN's M49 standard lists them)";
+            } else if (props.wider) {
+                where += ", imprecise: its own area is not recorded, so its country is drawn";
+            }
+            item.appendChild(document.createTextNode(where + "."));
+            list.appendChild(item);
+        });
+        box.appendChild(list);
+        return box;
+    }
+
+    // The background when no tile server is set: every country, drawn under everything else.
+    function addLand(map, outlines) {
+        map.createPane("land");
+        map.getPane("land").classList.add("map-land-pane");
+        L.geoJSON({type: "FeatureCollection", features: Array.from(outlines.values())}, {
+            pane: "land",
+            className: "map-land",
+            interactive: false,
+        }).addTo(map);
     }
 
     function addTo(map, drawn) {
@@ -308,13 +539,31 @@
     // A grid answer from the server ("mode": "grid", mapdata.grid_features): one mark per cell
     // with its count, which zooms to its cell when selected, and one mark per group of
     // area-wide locations. Same layers as draw(), so the rest of the page treats both alike.
-    function drawGrid(collection, options) {
+    function drawGrid(collection, options, outlines) {
         const shapes = L.featureGroup();
         const areas = L.featureGroup();
         const clusters = L.featureGroup();
         const bounds = L.latLngBounds([]);
         collection.features.forEach(function (feature) {
             const props = feature.properties;
+            const outlined = outlines && props.areas && props.areas.some((id) => outlines.has(id));
+            if (!feature.geometry) {
+                // Locations with no point, counted per country: drawn as its outline.
+                if (outlined) {
+                    const area = outlineArea([feature], outlines, {
+                        label: areaGroupText(props),
+                        national: props.precision === "national" ? props.count : 0,
+                        popup: function () {
+                            return areaGroupPopup(props, options);
+                        },
+                    });
+                    shapes.addLayer(area.shape);
+                    areas.addLayer(area.mark);
+                    bounds.extend(area.view);
+                    area.mark.feature = feature;
+                }
+                return;
+            }
             const at = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
             bounds.extend(at);
             let mark;
@@ -350,7 +599,7 @@
             }
             mark.feature = feature;
         });
-        return {shapes, areas, clusters, marks: new Map(), bounds, records: new Set()};
+        return {shapes, areas, clusters, marks: new Map(), bounds, records: new Set(), features: new Map()};
     }
 
     // For bench/map_browser.py and the browser tests: once the first mark of any kind (pin,
@@ -391,7 +640,7 @@
         }
     }
 
-    function addBackground(map, tiles, container) {
+    function addBackground(map, tiles, container, outlinesReady) {
         if (tiles.length) {
             const layers = {};
             tiles.forEach(function (tile, index) {
@@ -406,16 +655,23 @@
             }
             return;
         }
-        // No tile server configured: nothing is requested from anywhere. A plain background
-        // and a few lines of latitude and longitude keep the map readable.
+        // No tile server configured: nothing is requested from anywhere else. The bundled
+        // country outlines are the background; without them (a mini map, or they failed to
+        // load), a few lines of latitude and longitude keep the map readable.
         container.classList.add("map--no-tiles");
-        const line = {color: "#9db0c3", weight: 1, interactive: false};
-        for (let lat = -60; lat <= 60; lat += 30) {
-            L.polyline([[lat, -180], [lat, 180]], line).addTo(map);
-        }
-        for (let lon = -180; lon <= 180; lon += 30) {
-            L.polyline([[-85, lon], [85, lon]], line).addTo(map);
-        }
+        (outlinesReady || Promise.resolve(null)).then(function (outlines) {
+            if (outlines) {
+                addLand(map, outlines);
+                return;
+            }
+            const line = {color: "#9db0c3", weight: 1, interactive: false};
+            for (let lat = -60; lat <= 60; lat += 30) {
+                L.polyline([[lat, -180], [lat, 180]], line).addTo(map);
+            }
+            for (let lon = -180; lon <= 180; lon += 30) {
+                L.polyline([[-85, lon], [85, lon]], line).addTo(map);
+            }
+        });
     }
 
     function startMap(container, options) {
@@ -435,7 +691,7 @@
             map.scrollWheelZoom.enable();
         });
         map.setView(config.DEFAULT_CENTER || [20, 0], config.DEFAULT_ZOOM || 2);
-        addBackground(map, options.tiles || config.TILES || [], container);
+        addBackground(map, options.tiles || config.TILES || [], container, options.outlines);
         return map;
     }
 
@@ -501,7 +757,8 @@
             const button = element("button", "map-show", "Show on map");
             button.type = "button";
             // The row names the place, which the map's compact data leaves out for sites.
-            const props = L.extend({}, mark.feature.properties, {location: cell.textContent.trim()});
+            const feature = drawn.features.get(row.dataset.location) || mark.feature;
+            const props = L.extend({}, feature.properties, {location: cell.textContent.trim()});
             button.setAttribute("aria-label", "Show " + describe(props) + " on the map");
             button.addEventListener("click", function () {
                 show(map, drawn, mark);
@@ -516,7 +773,8 @@
         frame.hidden = false;
         const tilesScript = document.getElementById(container.dataset.tiles);
         const tiles = tilesScript ? JSON.parse(tilesScript.textContent) : [];
-        const map = startMap(container, {tiles: tiles});
+        const outlinesReady = loadOutlines(container.dataset.outlines);
+        const map = startMap(container, {tiles: tiles, outlines: outlinesReady});
         // For readers' consoles and the browser tests: the map, and (once loaded) what it drew.
         window.registerMap = map;
         const bbox = parseBBox(container.dataset.bbox);
@@ -553,13 +811,11 @@
         let controller = null;
         let moved = null;
 
-        function plural(count, word) {
-            return count.toLocaleString("en") + " " + word + (count === 1 ? "" : "s");
-        }
-
-        function render(collection, whole) {
+        function render(collection, whole, outlines) {
             const grid = collection.mode === "grid";
-            const next = grid ? drawGrid(collection, options) : draw(collection.features, options);
+            const next = grid
+                ? drawGrid(collection, options, outlines)
+                : draw(collection.features, options, outlines);
             const first = drawn === null;
             // A reader on a mark that is about to be replaced keeps focus in the map.
             const active = document.activeElement;
@@ -591,6 +847,9 @@
             container.dataset.mode = grid ? "grid" : "locations";
             container.dataset.scope = whole ? "all" : "view";
             container.dataset.features = String(collection.features.length);
+            // Features drawn (by a mark of their own or their area's): all of them, unless
+            // the outlines failed to load for a location with no point.
+            container.dataset.drawn = String(drawn.features.size);
             container.dataset.records = String(drawn.records.size);
             container.dataset.total = String(collection.total);
             container.dataset.state = "ready";
@@ -613,19 +872,19 @@
                 url.searchParams.set("view", bboxOf(map, 0.25));
             }
             container.dataset.state = "loading";
-            return fetch(url, {
+            const answer = fetch(url, {
                 headers: {Accept: "application/geo+json"},
                 signal: controller.signal,
-            })
-                .then(function (response) {
-                    if (!response.ok) {
-                        throw new Error("HTTP " + response.status);
-                    }
-                    return response.json();
-                })
-                .then(function (collection) {
+            }).then(function (response) {
+                if (!response.ok) {
+                    throw new Error("HTTP " + response.status);
+                }
+                return response.json();
+            });
+            return Promise.all([answer, outlinesReady])
+                .then(function ([collection, outlines]) {
                     if (request === latest) {
-                        render(collection, !inView);
+                        render(collection, !inView, outlines);
                     }
                 })
                 .catch(function (error) {

@@ -18,7 +18,8 @@ READY = "#register-map[data-state=ready]"
 DRAWN_SLUGS = """() => {
     const drawn = window.registerMap.register;
     return [...drawn.clusters.getLayers(), ...drawn.areas.getLayers()]
-        .map((mark) => mark.feature.properties.slug);
+        .flatMap((mark) => mark.features || [mark.feature])
+        .map((feature) => feature.properties.slug);
 }"""
 
 
@@ -180,10 +181,11 @@ def test_it_draws_imprecise_locations_as_areas_not_pins(page: Page, records):
     titles = pins.evaluate_all("(imgs) => imgs.map((img) => img.title)")
     assert all("(Exact site)" in title for title in titles)
     expect(page.locator("#register-map .map-mark--city")).to_have_count(1)
-    # The national record's own outline is drawn, labelled with its name.
+    # The national record is drawn as its country's bundled outline, labelled with its name
+    # and number of records.
     label = page.locator("#register-map .map-mark--national .map-mark-label")
-    expect(label).to_have_text("United Kingdom")
-    assert page.locator(".leaflet-overlay-pane path").count() >= 1
+    expect(label).to_have_text("United Kingdom · 1 record")
+    expect(page.locator(".leaflet-overlay-pane path.map-area--national")).to_have_count(1)
 
 
 def test_it_lists_the_locations_without_javascript(js_disabled_page: Page, records):
