@@ -9,7 +9,9 @@ RESETS_PAGE = "page"
 
 
 def _pairs(params: QueryDict) -> list[tuple[str, str]]:
-    return [(k, v) for k, values in params.lists() for v in values if v != ""]
+    # Blank as has_empty() and filters.filtered() read it: a value of spaces is "not set" too,
+    # or the redirect to the clean address would keep it and redirect to itself.
+    return [(k, v) for k, values in params.lists() for v in values if v.strip() != ""]
 
 
 def encode(pairs: list[tuple[str, str]]) -> str:

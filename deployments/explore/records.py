@@ -4,6 +4,7 @@ Each query shape lives here once so the number of queries per page stays constan
 many records a page shows (pinned in tests).
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -296,6 +297,12 @@ def replacement(withdrawn: Deployment) -> Deployment | None:
 def public_change_log(deployment) -> list[dict]:
     """Each published version, newest first, with what changed old → new (core/versions.py)."""
     return versions.public_change_log(deployment.pk)
+
+
+def version_number(text: str) -> int | None:
+    """A ?version= value as a number, or None when it is not one. str.isdigit() is true of
+    "²" and of 5,000 nines, both of which int() refuses with a ValueError."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def as_published(deployment, number: int):

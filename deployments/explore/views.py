@@ -44,9 +44,9 @@ def deployment_detail(request, slug):
     if "version" in request.GET:
         # A citation can point at what was read: the record as one public version said it.
         number = request.GET["version"]
-        if not number.isdigit():
+        if records.version_number(number) is None:
             return _bad_version(request, deployment, f"“{number}” is not a version number.")
-        deployment_then, version = records.as_published(deployment, int(number))
+        deployment_then, version = records.as_published(deployment, records.version_number(number))
         if version is None:
             message = f"This record has no version {number}."
             return _bad_version(request, deployment, message, status=404)

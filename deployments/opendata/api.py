@@ -206,9 +206,9 @@ def deployment_citation(request, slug, fmt):
     if "version" in request.GET:
         number = request.GET["version"]
         known = {e["version"] for e in records.public_change_log(deployment)}
-        if not number.isdigit() or int(number) not in known:
+        version = records.version_number(number)
+        if version not in known:
             raise Http404("This record has no such version; its change log lists them.")
-        version = int(number)
     return _citation_file(
         citations.record_reference(request, deployment, version), fmt, deployment.slug
     )
@@ -230,10 +230,10 @@ def deployment_json(request, slug):
     if "version" in request.GET:
         # As the record page reads it: the record as one public version said it.
         number = request.GET["version"]
-        if not number.isdigit():
+        if records.version_number(number) is None:
             message = f"“{number}” is not a version number; its change log lists them."
             return _json_error([{"parameter": "version", "message": message}], 400)
-        shown, version = records.as_published(deployment, int(number))
+        shown, version = records.as_published(deployment, records.version_number(number))
         if version is None:
             message = f"This record has no version {number}; its change log lists them."
             return _json_error([{"parameter": "version", "message": message}], 404)

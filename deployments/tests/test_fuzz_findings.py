@@ -1,0 +1,33 @@
+"""What the fuzzing (test_fuzz.py) found, each pinned on its own."""
+
+import pytest
+
+from deployments.tests.cast import make_cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast():
+    return make_cast()
+
+
+@pytest.mark.parametrize(
+    "address", ["/deployments/", "/deployments/map/", "/deployments/timeline/"]
+)
+def test_it_redirects_a_value_of_spaces_once_to_the_address_without_it(client, cast, address):
+    response = client.get(f"{address}?technology=anpr&bbox=%20&q=%E3%80%80", follow=True)
+
+    assert response.redirect_chain == [(f"{address}?technology=anpr", 302)]
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/deployments/camera/", "/deployments/camera.json", "/deployments/camera/cite.bib"],
+)
+@pytest.mark.parametrize("version", ["²", "9" * 5000, "9" * 30])
+def test_it_answers_an_odd_version_number_without_a_server_error(client, cast, address, version):
+    response = client.get(address, {"version": version})
+
+    assert response.status_code in (400, 404)
