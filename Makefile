@@ -3,6 +3,8 @@
 #   make test   the whole suite: SQLite, or PostgreSQL when DATABASE_URL is set
 #   make lint   ruff check and ruff format --check        make format   fix what ruff can
 #   make check  migrations are up to date and Django's system checks pass
+#   make fuzz   10,000 fuzzed query strings per public address (deployments/tests/test_fuzz.py;
+#               make test runs a few of each): never a 5xx, never a result wider than asked
 #   make bench  the register at scale: N=100000 (default) on SQLite and PostgreSQL; N=1000000 on
 #               PostgreSQL. Prints latency, throughput and memory next to the database's floor,
 #               and on SQLite the uncached search page next to Datasette's (requirements-bench.txt).
@@ -16,7 +18,7 @@ INSTALLED := $(VENV)/.installed
 # The same for the benchmark's own tools, which the other targets never need.
 BENCH_INSTALLED := $(VENV)/.installed-bench
 
-.PHONY: run test lint format check venv bench
+.PHONY: run test lint format check venv bench fuzz
 
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
@@ -29,6 +31,10 @@ run: $(INSTALLED)
 # still runs the tests with DEBUG=False. Pass pytest options with ARGS, e.g. ARGS="-k admin".
 test: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/pytest $(ARGS)
+
+# FUZZ_EXAMPLES examples per address; each address prints its summary line as it finishes.
+fuzz: $(INSTALLED)
+	FUZZ_EXAMPLES=$(or $(N),10000) DJANGO_DEBUG=1 $(BIN)/pytest deployments/tests/test_fuzz.py $(ARGS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
