@@ -337,7 +337,8 @@ class DeploymentFilter(django_filters.FilterSet):
             if not data.get("q"):
                 sort = DEFAULT_SORT
             else:
-                return queryset.order_by(F("rank").desc(), "title", "pk")
+                ranked = search.ranked(queryset, data["q"])
+                return ranked.order_by(F("rank").desc(), "title", "pk")
         descending = sort.startswith("-")
         key = sort.lstrip("-")
         if key == "cost":

@@ -156,19 +156,32 @@ def _ref(entry_id: str, kind: str = "o") -> str:
 
 
 def search(queryset, text: str):
-    """Deployments matching `text`, annotated with `rank` (higher is better)."""
+    """Deployments matching `text`. Only a filter, with no join: the counts and facets of a
+    search take this queryset as a subquery, and ranked() adds what ordering needs."""
     if not any(clause for clause in _clauses(text)):
         # Only quote marks or spaces: nothing to look for.
-        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+        return queryset.none()
     if connection.vendor == "postgresql":
         # search_vector holds title (weight A), search_text (B) and search_refs, kept by a
-        # trigger and GIN-indexed (migration 0008): matching reads the index, ranking reads
-        # stored vectors.
-        query = Query(text)
-        return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
+        # trigger and GIN-indexed (migration 0008): matching reads the index.
+        return queryset.filter(search_vector=Query(text))
     return _sqlite_search(queryset, text)
+
+
+def ranked(queryset, text: str):
+    """A search's deployments annotated with `rank` (higher is better), for the one query
+    that orders a page by relevance."""
+    if connection.vendor == "postgresql":
+        # Ranking reads the stored vectors.
+        return queryset.annotate(rank=SearchRank(F("search_vector"), Query(text)))
+    required, _others = _fts_expressions(text)
+    if not required:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    # bm25 is lower for a better match (title words weigh ten times as much: migration 0018).
+    # The join reads the rank; ordered by it, SQLite starts from the FTS5 index.
+    return queryset.filter(search_index__match__fts=required).annotate(
+        rank=-F("search_index__rank")
+    )
 
 
 def _clauses(text: str) -> list[list[tuple[bool, str]]]:
@@ -208,9 +221,12 @@ def _fts_unit(term: str) -> str:
 
 
 def _sqlite_search(queryset, text: str):
-    """SQLite: the clauses without an excluded term as one FTS5 MATCH, ranked by bm25 (title
-    words weigh ten times as much: migration 0018); each clause with one as a subquery, since
-    FTS5 has no NOT of its own."""
+    """SQLite: the clauses without an excluded term as one FTS5 MATCH, each clause with one as
+    a subquery of its own, since FTS5 has no NOT of its own.
+
+    Each is `id IN (SELECT rowid ... MATCH ...)`, never a join to the FTS5 table: joined, SQLite
+    may start from the deployments (by an index on another filter) and run the MATCH once per
+    deployment, which took seconds on 100,000 records; as a subquery the index is read once."""
     from deployments.models import SearchIndex
 
     def matching(expression: str) -> Q:
@@ -223,12 +239,7 @@ def _sqlite_search(queryset, text: str):
         for negated, unit in clause:
             either |= ~matching(unit) if negated else matching(unit)
         queryset = queryset.filter(either)
-    if not required:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    # bm25 is lower for a better match; the register's rank is higher for one.
-    return queryset.filter(search_index__match__fts=required).annotate(
-        rank=-F("search_index__rank")
-    )
+    return queryset.filter(matching(required)) if required else queryset
 
 
 def _fts_expressions(text: str) -> tuple[str, list[list[tuple[bool, str]]]]:
