@@ -125,8 +125,10 @@ def deployments_csv(request):
     filterset, bad = _filter_or_json_400(request, also=("bom",))
     if bad:
         return bad
-    bom = request.GET.get("bom", "")
-    if bom not in ("", "1"):
+    # Every value is read: GET.get() takes the last, so bom=x&bom=1 would pass unchecked.
+    boms = request.GET.getlist("bom")
+    bom = "1" in boms
+    if any(value not in ("", "1") for value in boms):
         message = "bom=1 starts the file with a byte-order mark, for Excel; leave it out otherwise."
         return _json_error([{"parameter": "bom", "message": message}], 400)
 

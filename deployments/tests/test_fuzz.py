@@ -25,9 +25,11 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from urllib.parse import quote, urlencode
 from xml.etree import ElementTree
 
@@ -35,6 +37,7 @@ import pytest
 from django_countries import countries
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from deployments.core import filters
 from deployments.explore import mapdata
@@ -44,6 +47,9 @@ from deployments.tests.synthetic import body, make_records
 
 pytestmark = pytest.mark.django_db
 
+# Hypothesis keeps caches (of constants and unicode tables) in .hypothesis/ under the working
+# directory even without an example database: outside the clone, tests write nothing into it.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "surveillance-register-hypothesis")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # No example database (it would write .hypothesis/ into the clone) and a fixed order of
 # examples, so a run is repeatable and a failure found once is found again.

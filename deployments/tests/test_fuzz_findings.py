@@ -31,3 +31,11 @@ def test_it_answers_an_odd_version_number_without_a_server_error(client, cast, a
     response = client.get(address, {"version": version})
 
     assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("query", ["bom=x&bom=1", "bom=1&bom=x", "bom=2"])
+def test_it_refuses_every_odd_bom_value_not_only_the_last(client, cast, query):
+    response = client.get(f"/deployments.csv?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == "bom"
