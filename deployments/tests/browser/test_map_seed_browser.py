@@ -75,3 +75,25 @@ def test_it_lists_every_drawn_seed_record_without_javascript(js_disabled_page: P
     table = page.locator(".map-locations table")
     expect(table).to_contain_text("Somewhere in Europe (imprecise: no country is named)")
     expect(table).to_contain_text("Somewhere in United Kingdom (imprecise: no area is recorded)")
+
+
+def test_it_shows_a_place_with_no_point_from_the_table(page: Page, seed, axe):
+    page.goto("/deployments/map/")
+    page.wait_for_selector(READY)
+    page.get_by_role(
+        "button",
+        name="Show City of London Police ANPR operation: City of London Police's ANPR cameras "
+        "(City or region) on the map",
+    ).click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("United Kingdom · 4 records")
+    expect(page.locator(".leaflet-popup-content a:focus")).to_have_count(1)
+    assert axe(page) == []
+
+
+def test_it_fits_a_phone_without_scrolling_sideways(page: Page, seed):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/deployments/map/")
+    page.wait_for_selector(READY)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator("#register-map .map-mark-label")).to_have_count(2)
