@@ -39,3 +39,14 @@ def test_it_refuses_every_odd_bom_value_not_only_the_last(client, cast, query):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["parameter"] == "bom"
+
+
+@pytest.mark.parametrize(
+    "query", ["kind=police&kind=company", "q=police&q=devices", "sort=name&sort=-records"]
+)
+def test_it_refuses_an_index_parameter_given_twice(client, cast, query):
+    response = client.get(f"/organisations/?{query}")
+
+    assert response.status_code == 400
+    name = query.split("=")[0]
+    assert [n for n, _message in response.context["index_errors"]] == [name]
