@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any middleware's process_view (CSRF's reads the body): refuses bodies from the
+    # headers alone.
+    "transparency.limits.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which admin user made each edit in the history tables.
@@ -209,6 +212,21 @@ else:
             "KEY_PREFIX": _CACHE_PREFIX,
         }
     }
+
+# Uploads: the admin's bulk import is the only one. Bodies are refused above this size before
+# they are read (transparency/limits.py); the front web server should refuse them too (README).
+MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_MAX_UPLOAD_BYTES", 20_000_000))
+FILE_UPLOAD_HANDLERS = [
+    "transparency.limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A preview's file waits here until it is confirmed: a directory of this instance's own (named
+# by its database, like the cache's keys), so registers sharing a host never share uploads.
+IMPORT_UPLOAD_DIR = os.environ.get(
+    "DJANGO_IMPORT_UPLOAD_DIR",
+    str(Path(tempfile.gettempdir()) / f"register-imports-{_CACHE_PREFIX}"),
+)
 
 # Production hardening; each can be relaxed from the environment for a TLS-terminating proxy.
 if not DEBUG:

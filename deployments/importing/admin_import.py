@@ -8,11 +8,11 @@ is checked on confirm: the file written is the file previewed.
 
 import hashlib
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -30,9 +30,17 @@ STALE_SECONDS = 24 * 3600
 
 
 def _upload_dir() -> Path:
-    folder = Path(tempfile.gettempdir()) / "register-imports"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder = Path(settings.IMPORT_UPLOAD_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def _discard_pending(request) -> None:
+    """Each uploader keeps at most one preview waiting: a new upload replaces the last."""
+    pending = request.session.pop(SESSION_KEY, None) or {}
+    token = pending.get("token", "")
+    if token:
+        (_upload_dir() / f"{token}.upload").unlink(missing_ok=True)
 
 
 def _remove_stale() -> None:
@@ -74,6 +82,15 @@ def _context(request, **extra) -> dict:
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
+        if getattr(request, "upload_too_large", False):
+            # transparency.limits.BoundedUploadHandler stopped reading the file at the limit,
+            # so the form saw no file: say why instead of "This field is required".
+            form.errors["file"] = form.error_class(
+                [
+                    f"The file is larger than the limit of {settings.MAX_UPLOAD_BYTES / 1e6:g} MB. "
+                    "Nothing was written."
+                ]
+            )
         return render(request, "deployments/import_upload.html", _context(request, form=form))
     upload = form.cleaned_data["file"]
     publish = form.cleaned_data["publish"]
@@ -90,6 +107,7 @@ def upload(request):
         data, upload.name, publish=publish, can_publish=_can_publish(request), commit=False
     )
     token = ""
+    _discard_pending(request)
     if report.ok:
         _remove_stale()
         token = secrets.token_urlsafe(24)

@@ -23,7 +23,7 @@ from deployments.opendata.cells import unneutralise
 
 # A register of tens of thousands of records fits well under this; a file above it is almost
 # certainly not what was meant (or an attempt to exhaust the server).
-MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 20_000_000)
+MAX_BYTES = settings.MAX_UPLOAD_BYTES
 
 FLAT_REQUIRED = ("title", "summary")
 # A deployment's own fields. The CSV export has the first three; a CSV may add the others

@@ -81,3 +81,11 @@ def test_configured_map_tiles_are_admitted_as_images_and_nothing_else_is():
     # A placeholder Leaflet fills in the host itself can only be admitted by scheme.
     odd = _setting(img_src, MAP_TILES_URL="https://tiles-{r}.example.org/{z}/{x}/{y}.png")
     assert odd == "[\"'self'\", 'data:', 'https:']"
+
+
+def test_each_register_keeps_its_uploads_in_a_directory_of_its_own():
+    one = _setting("settings.IMPORT_UPLOAD_DIR", DATABASE_URL="postgres://db.example.org/one")
+    two = _setting("settings.IMPORT_UPLOAD_DIR", DATABASE_URL="postgres://db.example.org/two")
+    assert one != two
+    chosen = _setting("settings.IMPORT_UPLOAD_DIR", DJANGO_IMPORT_UPLOAD_DIR="/srv/uploads")
+    assert chosen == "/srv/uploads"
