@@ -444,7 +444,10 @@
         if (features.every((f) => f.properties.wider)) {
             place = "Somewhere in " + place;
         }
-        return place + " · " + plural(features.length, "record");
+        // The shading counts national records (shade()): the label says that number too.
+        const national = features.filter((f) => f.properties.precision === "national").length;
+        const more = national && national < features.length ? " (" + national + " national)" : "";
+        return place + " · " + plural(features.length, "record") + more;
     }
 
     function groupPopup(features, options, outlines) {

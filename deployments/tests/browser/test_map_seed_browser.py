@@ -46,7 +46,10 @@ def test_it_draws_every_seed_record_that_has_a_place(page: Page, seed):
     # The UK-wide records and City of London's cameras are drawn as the United Kingdom, the
     # trial "throughout Europe" as Europe, marked imprecise; nothing is a pin.
     labels = map_box.locator(".map-mark-label").all_inner_texts()
-    assert sorted(labels) == ["Somewhere in Europe · 1 record", "United Kingdom · 4 records"]
+    assert sorted(labels) == [
+        "Somewhere in Europe · 1 record",
+        "United Kingdom · 4 records (3 national)",
+    ]
     expect(map_box.locator("img.leaflet-marker-icon")).to_have_count(0)
     expect(map_box.locator("path.map-area--national.map-shade-2")).to_have_count(1)
     # Europe is one shape, its countries' outlines merged (Russia apart, being cut at the
@@ -59,7 +62,7 @@ def test_it_draws_every_seed_record_that_has_a_place(page: Page, seed):
     map_box.screenshot(path=str(shot), animations="disabled")
     print(f"\nmap of the seed register: {len(drawn)} of {len(placed)} records drawn; {shot}")
 
-    map_box.get_by_role("button", name="United Kingdom · 4 records").focus()
+    map_box.get_by_role("button", name="United Kingdom · 4 records (3 national)").focus()
     page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")
     expect(popup.get_by_role("link")).to_have_count(4)
@@ -86,7 +89,7 @@ def test_it_shows_a_place_with_no_point_from_the_table(page: Page, seed, axe):
         "(City or region) on the map",
     ).click()
     popup = page.locator(".leaflet-popup-content")
-    expect(popup).to_contain_text("United Kingdom · 4 records")
+    expect(popup).to_contain_text("United Kingdom · 4 records (3 national)")
     expect(page.locator(".leaflet-popup-content a:focus")).to_have_count(1)
     assert axe(page) == []
 
