@@ -394,7 +394,7 @@ def surely_invalid(endpoint: Endpoint, pairs, odd_names, register) -> list[str]:
                 reasons.append(f"{name} out of range")
         if name == "bom" and value != "1":
             reasons.append("bom not 1")
-        if name == "q" and endpoint.kind == "index" and len(value) > 200:
+        if name == "q" and endpoint.kind == "index" and len(value.strip()) > 200:
             reasons.append("q too long")
     return reasons
 

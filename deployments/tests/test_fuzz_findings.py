@@ -50,3 +50,28 @@ def test_it_refuses_an_index_parameter_given_twice(client, cast, query):
     assert response.status_code == 400
     name = query.split("=")[0]
     assert [n for n, _message in response.context["index_errors"]] == [name]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "technology=anpr%00",
+        "organisation=%00",
+        "country=G%00",
+        "status=active%00",
+        "q=camera%00",
+        "from=2022%00",
+        "currency=GBP%00",
+        "cost_min=1%00",
+    ],
+)
+def test_it_refuses_a_nul_byte_in_any_filter_value(client, cast, query):
+    # PostgreSQL refuses NUL in a text parameter: one reaching a query would be a 500.
+    response = client.get(f"/deployments.json?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["parameter"] == query.split("=")[0]
+
+
+def test_it_refuses_a_nul_byte_in_an_index_search(client, cast):
+    assert client.get("/organisations/?q=police%00").status_code == 400
