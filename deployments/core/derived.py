@@ -72,7 +72,7 @@ def changed(
 
     names=True (a queryset): only the name of a technology or organisation they show changed.
     derived=False: nothing derived from them changed, only something their public pages show;
-    the freshness token moves if any of them was ever published. touch=True: move it anyway.
+    the freshness token moves if any of them is published. touch=True: move it anyway.
     """
     # On the connection, which is the thread's own: two threads are two transactions.
     pending = getattr(connection, "register_pending", None)
@@ -92,6 +92,20 @@ def changed(
     # dropped with it, but the ids it gathered stay gathered: refreshing a record that did not
     # change is harmless, missing one that did would not be.
     transaction.on_commit(_flush, robust=True)
+
+
+def gathered() -> Pending:
+    """A copy of what the current transaction has gathered so far, for take_back()."""
+    pending = getattr(connection, "register_pending", None) or Pending()
+    copy = [set(pending.ids), list(pending.groups), pending.touch]
+    return Pending(*copy, list(pending.named), list(pending.seen))
+
+
+def take_back(earlier: Pending) -> None:
+    """Forget what was gathered since gathered() gave `earlier`, whose writes the caller has
+    rolled back (a savepoint): a published record's id left gathered would move the token at
+    the next commit, telling the world when a change was proposed (editing/review.py)."""
+    connection.register_pending = earlier
 
 
 def _flush() -> None:
@@ -148,7 +162,8 @@ def _lock() -> None:
 
 
 def _any_public(deployments) -> bool:
-    # Ever published, so its pages, exports or the withdrawal itself are public knowledge.
-    # Edits to a never-published draft must not move Last-Modified: that would tell the world
-    # when a draft was worked on.
-    return Deployment.objects.filter(pk__in=deployments, published_at__isnull=False).exists()
+    # Published now, from the committed rows: only then do its page, the lists and the exports
+    # show what changed. An edit to a draft or a withdrawn record must not move Last-Modified,
+    # which would tell the world when it was worked on; publishing, withdrawing and what a
+    # withdrawn record's address shows are told by signals.deployment_saving (touch=True).
+    return Deployment.objects.published().filter(pk__in=deployments).exists()

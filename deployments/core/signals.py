@@ -37,10 +37,39 @@ SOURCE_RELATIONS = (
 )
 
 
+# What the address of a record once published shows while it is not published now: its
+# withdrawal page (explore/views.py _not_published, records.withdrawn_or_moved) names the title,
+# the reason and the replacement, answers at the slug, and goes when the publication changes.
+# Any other field of a withdrawn record (its summary, its costs) is seen by no one.
+SHOWN_WHILE_UNPUBLISHED = ("publication", "title", "slug", "withdrawal_reason", "replaced_by_id")
+
+
+@receiver(pre_save, sender=Deployment)
+def deployment_saving(sender, instance, raw=False, **kwargs):
+    # Asked before the save (one query): whether the record leaves the public or was public
+    # until now cannot be read from the committed rows. Becoming published is read there
+    # (derived._any_public).
+    instance._public_change = False
+    if raw or instance._state.adding:
+        return
+    before = (
+        Deployment.objects.filter(pk=instance.pk)
+        .values_list("published_at", *SHOWN_WHILE_UNPUBLISHED)
+        .first()
+    )
+    if before is None:
+        return
+    published_at, *shown = before
+    instance._public_change = shown[0] == Deployment.Publication.PUBLISHED or (
+        published_at is not None
+        and tuple(shown) != tuple(getattr(instance, f) for f in SHOWN_WHILE_UNPUBLISHED)
+    )
+
+
 @receiver(post_save, sender=Deployment)
 def deployment_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        derived.changed([instance.pk])
+        derived.changed([instance.pk], touch=getattr(instance, "_public_change", False))
 
 
 @receiver(post_delete, sender=Deployment)
@@ -93,8 +122,11 @@ def shared_saved(sender, instance, created, raw=False, **kwargs):
 
 def shared_deleting(sender, instance, **kwargs):
     # Asked now: once it is gone, who named it cannot be asked. Organisations and sources are
-    # protected while named, so only a technology's links can go with it (unsignalled).
-    derived.changed(list(users(instance).values_list("pk", flat=True)), touch=True)
+    # protected while named, so only a technology's links can go with it (unsignalled). The
+    # token moves only if one of them is published: an entry no published record names is on
+    # no public page (its model's public() is what every index and page lists), so deleting
+    # it, like creating it (shared_saved), tells the public nothing.
+    derived.changed(list(users(instance).values_list("pk", flat=True)))
 
 
 for model in SHARED_FIELDS:

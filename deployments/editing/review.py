@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from deployments.core import edits, versions
+from deployments.core import derived, edits, versions
 from deployments.models import Deployment, Revision
 
 
@@ -34,12 +34,14 @@ def needs_review(user, deployment: Deployment | None) -> bool:
 def begin(request) -> None:
     """Before the change form's save: everything after this is taken back by finish()."""
     request.review_savepoint = transaction.savepoint()
+    request.review_gathered = derived.gathered()
 
 
 def finish(request, deployment: Deployment, reason: str, based_on: int | None) -> Revision:
     """After the save: keep what it made as a Revision, and take the save back."""
     proposed = versions.current_state(deployment)
     transaction.savepoint_rollback(request.review_savepoint)
+    derived.take_back(request.review_gathered)
     edits.forget_edit()  # the Edit the save made was taken back with it
     deployment.refresh_from_db()
     if based_on is None:
