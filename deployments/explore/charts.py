@@ -1,22 +1,30 @@
 """Home-page charts as plain data for server-rendered SVG (no JavaScript needed).
 
 Years are the finest unit drawn, so every known date counts in its year whatever its
-precision ("October 2024" and "2024" both count in 2024); unknown years get their own bar
-rather than being dropped or guessed.
+precision ("October 2024" and "2024" both count in 2024). A record is placed in the year it is
+first dated: its start, or else its earliest dated event (a contract awarded, an
+announcement), as the date filter reads it. Records with no date at all get a bar of their own
+("No year"), drawn after a gap and never allowed to set the scale of the dated years.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, CharField, Count, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
-from deployments.models import Cost, Deployment
+from deployments.models import Cost, Deployment, Event
 
 # Eight colours distinguishable with common colour-vision deficiencies (Okabe-Ito), each with
 # at least 3:1 contrast against white as WCAG 2.2 asks of graphical objects.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8F6A00", "#56B4E9", "#3B3B3B", "#E69F00"]
-UNKNOWN = "Unknown"
+UNKNOWN = "No year"
+SEVERAL = "Several technologies"
+NO_TECHNOLOGY = "No technology recorded"
 CHART_HEIGHT = 160  # SVG user units of the bar area
+# The width the bars share, in SVG user units: few bars get wide ones, many get narrow ones,
+# so a chart fills its column whether it has three years or thirty.
+PLOT_WIDTH = 560
+BAR_GAP = 6
 
 
 @dataclass
@@ -34,6 +42,11 @@ class Bar:
     total: float
     segments: list[Segment] = field(default_factory=list)
     x: float = 0
+    middle: float = 0  # of the bar, where its labels go
+    top: float = CHART_HEIGHT  # where its figure goes
+    # Taller than the dated years' scale (only ever the "No year" bar): drawn to the top,
+    # with a break mark, and its total written on it.
+    clipped: bool = False
 
 
 @dataclass
@@ -46,11 +59,11 @@ class Chart:
     maximum: float = 0
 
 
-def stacked(rows: list[tuple[int | None, str, float]], bar_width: float = 28) -> Chart:
+def stacked(rows: list[tuple[int | None, str, float]]) -> Chart:
     """Rows of (year or None, series label, value) -> a laid-out stacked bar chart.
 
-    Every year between the first and the last gets a bar, so gaps stay visible; unknown years
-    come last.
+    Every year between the first and the last gets a bar, so gaps stay visible; the records
+    with no year come last, after a gap, on the dated years' scale.
     """
     series_names = sorted({name for _, name, _ in rows})
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series_names)}
@@ -61,6 +74,8 @@ def stacked(rows: list[tuple[int | None, str, float]], bar_width: float = 28) ->
     values: dict[tuple[int | None, str], float] = {}
     for year, name, value in rows:
         values[(year, name)] = values.get((year, name), 0) + float(value)
+    slots = len(labels) + (1 if None in labels and years else 0)  # the gap before "No year"
+    bar_width = min(56.0, max(14.0, PLOT_WIDTH / max(slots, 1) - BAR_GAP))
     bars = []
     for i, year in enumerate(labels):
         segments = [
@@ -68,48 +83,70 @@ def stacked(rows: list[tuple[int | None, str, float]], bar_width: float = 28) ->
             for name in series_names
             if values.get((year, name))
         ]
-        bars.append(
-            Bar(
-                UNKNOWN if year is None else str(year),
-                sum(s.value for s in segments),
-                segments,
-                x=i * (bar_width + 6),
-            )
-        )
-    maximum = max((bar.total for bar in bars), default=0)
+        x = (i + (1 if year is None and years else 0)) * (bar_width + BAR_GAP)
+        label = UNKNOWN if year is None else str(year)
+        total = sum(s.value for s in segments)
+        bars.append(Bar(label, total, segments, x=x, middle=x + bar_width / 2))
+    dated = [bar.total for bar in bars if bar.label != UNKNOWN]
+    maximum = max(dated or [bar.total for bar in bars] or [0])
     for bar in bars:
+        bar.clipped = bar.total > maximum
+        height = CHART_HEIGHT * min(1, bar.total / maximum) if maximum else 0
         top = CHART_HEIGHT
         for segment in bar.segments:
-            segment.height = CHART_HEIGHT * segment.value / maximum if maximum else 0
+            segment.height = height * segment.value / bar.total
             top -= segment.height
             segment.y = top
-    width = max(len(bars) * (bar_width + 6), 1)
+        bar.top = top
+    width = max(slots * (bar_width + BAR_GAP), 1)
     return Chart(bars, [(n, colours[n]) for n in series_names], width, bar_width, maximum=maximum)
 
 
+def _first_year():
+    """The year a deployment is first dated: its start, or its earliest dated event."""
+    earliest = (
+        Event.objects.filter(deployment=OuterRef("pk"), date__isnull=False)
+        .order_by("date")
+        .values("date")[:1]
+    )
+    return Coalesce(ExtractYear("start_date"), ExtractYear(Subquery(earliest)))
+
+
 def deployments_by_year(published) -> Chart:
-    """Deployments by start year, stacked by technology (a deployment counts once for each of
-    its technologies, as a technology filter would find it)."""
-    through = Deployment.technologies.through.objects.filter(deployment__in=published.values("pk"))
+    """Deployments by the year each is first dated, each counted once: under its technology,
+    or "Several technologies" when it has more than one."""
+    uses = Deployment.technologies.through.objects.filter(deployment=OuterRef("pk"))
+    count = uses.values("deployment").annotate(n=Count("pk")).values("n")
+    name = uses.order_by("technology__name").values("technology__name")[:1]
+    series = Case(
+        When(technology_count=1, then=Subquery(name)),
+        When(technology_count__gt=1, then=Value(SEVERAL)),
+        default=Value(NO_TECHNOLOGY),
+        output_field=CharField(),
+    )
     rows = (
-        through.values_list(ExtractYear("deployment__start_date"), "technology__name")
-        .annotate(n=Count("deployment_id"))
+        Deployment.objects.filter(pk__in=published.values("pk"))
+        .annotate(technology_count=Coalesce(Subquery(count), 0))
+        .values_list(_first_year(), series)
+        .annotate(n=Count("pk"))
         .order_by()
     )
     return stacked(list(rows))
 
 
-def spend_by_year(published) -> dict[str, Chart]:
-    """Reported amounts by the deployment's start year, one chart per currency (never added
-    across currencies), stacked by what the cost covers."""
+def spend_by_year(published) -> dict[tuple[str, str], Chart]:
+    """Reported amounts by the year each deployment is first dated: one chart per currency
+    and kind of figure (a budget, a contract value and spend are never added together, nor
+    are two currencies), keyed (currency, kind's label)."""
     labels = dict(Cost.Covers.choices)
+    dated = Deployment.objects.filter(pk=OuterRef("deployment")).annotate(year=_first_year())
     rows = (
         Cost.objects.filter(deployment__in=published.values("pk"), amount__isnull=False)
-        .values_list(ExtractYear("deployment__start_date"), "currency", "covers")
+        .values_list(Subquery(dated.values("year")), "currency", "covers")
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    per_currency: dict[str, list] = {}
+    charts: dict[tuple[str, str], list] = {}
     for year, currency, covers, total in rows:
-        per_currency.setdefault(currency, []).append((year, labels[covers], total))
-    return {currency: stacked(data) for currency, data in sorted(per_currency.items())}
+        charts.setdefault((currency, labels[covers]), []).append((year, labels[covers], total))
+    return {key: stacked(data) for key, data in sorted(charts.items())}

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +15,9 @@ from deployments.models import (
     Involvement,
 )
 from deployments.opendata import citations, geojson
+
+# Publishing saves the record a moment after stamping published_at.
+EDITED_AFTER = dt.timedelta(minutes=1)
 
 
 def home(request):
@@ -26,10 +32,16 @@ def home(request):
             "geojson": mapdata.first_features(published),
         }
 
+    newest = list(published.order_by("-published_at", "-pk").values_list("pk", flat=True)[:6])
+    # Edited since it was published (the publishing save itself moves `updated` too), and not
+    # already in the list beside it.
+    edited = published.filter(updated__gt=F("published_at") + EDITED_AFTER).exclude(pk__in=newest)
     context = {
         **freshness.cached("home", "", summaries),
-        "latest_published": records.for_listing(published.order_by("-published_at")[:6]),
-        "latest_updated": records.for_listing(published.order_by("-updated")[:6]),
+        "latest_published": records.for_listing(
+            published.filter(pk__in=newest).order_by("-published_at", "-pk")
+        ),
+        "latest_updated": records.for_listing(edited.order_by("-updated", "-pk")[:6]),
     }
     return render(request, "deployments/home.html", context)
 
