@@ -74,6 +74,7 @@ def deployment_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Deployment)
 def deployment_deleted(sender, instance, **kwargs):
+    # Once published, its address says it was deleted (records.withdrawn_or_moved): public.
     derived.changed([instance.pk], touch=instance.published_at is not None)
 
 

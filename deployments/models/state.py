@@ -11,8 +11,9 @@ class RegisterState(models.Model):
     Pages, facet counts and exports are reused (HTTP validators, the cache) for as long as the
     token stays the same, so reading "has anything public changed?" costs one primary-key
     lookup instead of a scan of every history table. freshness.touch() writes it; derived.py
-    calls that on every edit a reader could see, and never on edits to never-published drafts,
-    so the Last-Modified of a page does not reveal when a draft was worked on.
+    calls that on every edit a reader could see, and never on edits to drafts, withdrawn
+    records (beyond what their address shows) or entries no published record names, so the
+    Last-Modified of a page does not reveal when they were worked on.
     """
 
     changed = models.DateTimeField()

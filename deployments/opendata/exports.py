@@ -454,6 +454,6 @@ def last_changed() -> dt.datetime | None:
 
     Deployment.updated alone would miss a withdrawal (the record leaves the set) and edits to
     its costs, sources or organisations, which do not touch the deployment's own row; edits to
-    never-published drafts do not count, so this does not reveal when drafts are worked on.
+    drafts and withdrawn records do not count, so this does not reveal when they are worked on.
     """
     return freshness.current().changed
