@@ -8,6 +8,7 @@ took minutes at a million records.
 """
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -95,14 +96,25 @@ def country(filterset) -> list[Option]:
         if (deployment, code) not in counted:
             counts[code] += 1
     # Every country of a published record stays an option, at zero if the filter excludes it.
-    public = {"deployment__publication": Deployment.Publication.PUBLISHED}
-    present = set(alone.filter(**public).values_list("country", flat=True).distinct())
-    for codes in among.filter(**public).values_list("countries", flat=True).distinct():
-        present.update(codes.split(","))
+    present = freshness.cached("countries-present", "", _countries_present)
     options = [
         Option(c, countries.name(c), counts.get(c, 0), c in chosen) for c in present | chosen
     ]
     return sorted(options, key=lambda o: o.label)
+
+
+def _countries_present() -> set[str]:
+    """The countries of the published register: the same for every query, so computed once
+    per register state (two scans of the locations)."""
+    public = {"deployment__publication": Deployment.Publication.PUBLISHED}
+    located = Location.objects.order_by()
+    present = set(
+        located.exclude(country="").filter(**public).values_list("country", flat=True).distinct()
+    )
+    several = located.exclude(countries="").filter(**public)
+    for codes in several.values_list("countries", flat=True).distinct():
+        present.update(codes.split(","))
+    return present
 
 
 def organisation(filterset) -> list[Option]:
@@ -146,24 +158,32 @@ def _year(y: int) -> tuple[tuple, tuple]:
     return (first, last), (first, last)
 
 
+def _year_bounds(published, when: str) -> dict:
+    """The first and last dates the year facet spans: of the records' spans, their events, or
+    both, as `when` reads them."""
+    # Dates, not their years: an index answers MIN/MAX of a column, not of an expression.
+    bounds = published.aggregate(first=Min("start_date"), last=Max("end_latest"))
+    if when == "active":
+        return bounds
+    dated = Event.objects.filter(deployment__in=published.values("pk"))
+    events = dated.aggregate(first=Min("date"), last=Max("date"))
+    if when == "events":
+        return events
+    return {
+        "first": min(filter(None, (bounds["first"], events["first"])), default=None),
+        "last": max(filter(None, (bounds["last"], events["last"])), default=None),
+    }
+
+
 def year(filterset, today: dt.date | None = None) -> list[Option]:
     """Records each year would list (from=Y&to=Y, with the `when` asked): those whose possible
     span touches it, or with a dated event in it, each counted once."""
     today = today or timezone.localdate()
     published = filterset.queryset
     when = filterset.form.cleaned_data.get("when") or ""
-    # Dates, not their years: an index answers MIN/MAX of a column, not of an expression.
-    bounds = published.aggregate(first=Min("start_date"), last=Max("end_latest"))
-    if when != "active":
-        dated = Event.objects.filter(deployment__in=published.values("pk"))
-        events = dated.aggregate(first=Min("date"), last=Max("date"))
-        if when == "events":
-            bounds = events
-        else:
-            bounds = {
-                "first": min(filter(None, (bounds["first"], events["first"])), default=None),
-                "last": max(filter(None, (bounds["last"], events["last"])), default=None),
-            }
+    # The same for every query on this queryset, so computed once per register state.
+    key = hashlib.sha256(f"{when}|{published.query}".encode()).hexdigest()
+    bounds = freshness.cached("year-bounds", key, lambda: _year_bounds(published, when))
     if bounds["first"] is None:
         return []
     first_year = bounds["first"].year
