@@ -5,6 +5,7 @@ themselves (../shared/seeds), so a figure or quote that is not in the documents 
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -457,11 +458,20 @@ def test_it_tells_the_city_operation_as_two_past_nights_at_no_mapped_place(regis
         None,
     )
     assert "our ANPR cameras" in seed_text
-    for name in ("export_geojson", "map_geojson"):
+
+    def features(name):
         response = Client().get(reverse(name))
         assert response.status_code == 200
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        assert city.slug not in body.decode(), name
+        data = json.loads(body)
+        return [f for f in data["features"] if f["properties"].get("slug") == city.slug]
+
+    # No geometry is invented: the export has no feature for it, and the map draws it only
+    # as somewhere in its country, marked as wider than the place.
+    assert features("export_geojson") == []
+    (drawn,) = features("map_geojson")
+    assert drawn["geometry"] is None
+    assert (drawn["properties"]["areas"], drawn["properties"]["wider"]) == (["826"], True)
 
 
 @pytest.mark.django_db
