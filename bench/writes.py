@@ -39,8 +39,13 @@ BATCH = 5000
 def partner_of(share: float) -> Organisation:
     """An organisation that is a partner of `share` of the records (every k-th one)."""
     percent = round(share * 100)
+    slug = f"synthetic-bench-partner-{percent}"
+    # A reused database (--reuse) holds the partner of an earlier run, renamed: reuse it.
+    earlier = Organisation.objects.filter(slug=slug).first()
+    if earlier is not None:
+        return earlier
     organisation = Organisation.objects.create(
-        name=f"Synthetic bench partner {percent}%", slug=f"synthetic-bench-partner-{percent}"
+        name=f"Synthetic bench partner {percent}%", slug=slug
     )
     ids = Deployment.objects.order_by("pk").values_list("pk", flat=True)
     step = max(round(1 / share), 1)
