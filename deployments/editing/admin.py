@@ -278,7 +278,8 @@ NO_FIRST_SOURCE = "Choose its source, or cite one under “Sources cited” for 
 def _cites_a_source(data) -> bool:
     """Whether the posted page cites a source (a citation row that is not being deleted)."""
     total = data.get("citations-TOTAL_FORMS", "0")
-    rows = range(int(total)) if total.isdigit() else ()
+    # isdigit() also accepts "²"; a formset never reads more than its absolute maximum.
+    rows = range(min(int(total), 1000)) if total.isascii() and total.isdigit() else ()
     return any(
         data.get(f"citations-{i}-source") and not data.get(f"citations-{i}-DELETE") for i in rows
     )

@@ -563,3 +563,10 @@ def test_a_new_records_claims_take_the_source_cited_at_the_top(admin_client):
     assert refused.status_code == 200
     assert "cite one under “Sources cited”" in refused.content.decode()
     assert not Deployment.objects.filter(slug="synthetic-uncited").exists()
+
+
+@pytest.mark.parametrize("total", ["²", "9" * 50])
+def test_a_tampered_citation_count_is_a_form_error_not_a_server_error(admin_client, total):
+    response = admin_client.post(ADD_URL, {"title": "Synthetic", "citations-TOTAL_FORMS": total})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.is_bound
