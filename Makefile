@@ -1,5 +1,6 @@
 # Everyday commands. Each one creates .venv and installs the requirements first if needed.
-#   make run    the site with the seed register on http://127.0.0.1:8000, and an admin login
+#   make run    the site with the seed register on http://127.0.0.1:8000, an admin login and
+#               the background worker that runs bulk imports
 #   make test   the whole suite: SQLite, or PostgreSQL when DATABASE_URL is set
 #   make lint   ruff check and ruff format --check        make format   fix what ruff can
 #   make check  migrations are up to date and Django's system checks pass
@@ -24,6 +25,9 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seed_register
 	$(BIN)/python manage.py ensure_admin --url http://$(ADDRESS)/admin/
+	# The background worker (bulk imports) beside the site, stopped with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(ADDRESS)
 
 # DJANGO_DEBUG=1 only for importing the settings: a production environment left in the shell

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "deployments",
 ]
 
@@ -227,6 +229,13 @@ IMPORT_UPLOAD_DIR = os.environ.get(
     "DJANGO_IMPORT_UPLOAD_DIR",
     str(Path(tempfile.gettempdir()) / f"register-imports-{_CACHE_PREFIX}"),
 )
+# A checked upload not confirmed within this time expires; the worker removes its file.
+IMPORT_UPLOAD_TTL_SECONDS = int(os.environ.get("DJANGO_IMPORT_UPLOAD_TTL_SECONDS", 24 * 3600))
+
+# Background jobs (deployments/importing/jobs.py): django-tasks with its database backend, so
+# the embedded SQLite default needs no other server. `manage.py db_worker` runs them; `make run`
+# starts one beside the site, and production runs one as a service of its own (README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Production hardening; each can be relaxed from the environment for a TLS-terminating proxy.
 if not DEBUG:

@@ -1,53 +1,32 @@
 """The admin's bulk import page: upload, a row-by-row preview, then confirm.
 
-The preview runs the real import in a transaction that is rolled back (importer.run with
-commit=False), so what it shows is what confirming will do. Between the two steps the upload
-waits in a temporary file named by a random token kept in the uploader's session, and its hash
-is checked on confirm: the file written is the file previewed.
+Both the preview and the import run in a background worker (jobs.py): the upload page stores
+the file and sends the uploader to the job's page, which shows the step's progress and, once it
+is done, its report. The preview runs the real import in a transaction that is rolled back
+(importer.run with commit=False), so what it shows is what confirming will do, and the file
+written is the file previewed (its hash is checked).
 """
 
 import hashlib
-import secrets
-import time
-from pathlib import Path
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deployments.core import edits
-from deployments.importing import import_files, importer
+from deployments.importing import import_files, jobs
+from deployments.models import ImportJob
 
 PERMISSIONS = ("deployments.add_deployment", "deployments.change_deployment")
-SESSION_KEY = "register_import"
-# Uploads not confirmed within a day are removed on the next upload.
-STALE_SECONDS = 24 * 3600
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.IMPORT_UPLOAD_DIR)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _discard_pending(request) -> None:
-    """Each uploader keeps at most one preview waiting: a new upload replaces the last."""
-    pending = request.session.pop(SESSION_KEY, None) or {}
-    token = pending.get("token", "")
-    if token:
-        (_upload_dir() / f"{token}.upload").unlink(missing_ok=True)
-
-
-def _remove_stale() -> None:
-    cutoff = time.time() - STALE_SECONDS
-    for old in _upload_dir().glob("*.upload"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+RECENT_JOBS = 10  # listed on the upload page
 
 
 class UploadForm(forms.Form):
@@ -72,8 +51,31 @@ def _context(request, **extra) -> dict:
         "title": "Import deployments",
         "can_publish": _can_publish(request),
         "max_mb": import_files.MAX_BYTES // 1_000_000,
+        "ttl_hours": settings.IMPORT_UPLOAD_TTL_SECONDS // 3600,
         **extra,
     }
+
+
+def _upload_page(request, form, status=200):
+    recent = ImportJob.objects.filter(uploader=request.user)[:RECENT_JOBS]
+    context = _context(request, form=form, recent=recent)
+    return render(request, "deployments/import_upload.html", context, status=status)
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    """A job's page is its uploader's (and a superuser's): a report names unpublished rows."""
+    jobs_seen = ImportJob.objects.select_related("uploader")
+    if not request.user.is_superuser:
+        jobs_seen = jobs_seen.filter(uploader=request.user)
+    try:
+        return jobs_seen.get(pk=pk)
+    except ImportJob.DoesNotExist:
+        raise Http404("No such import job.") from None
+
+
+def _enqueue(step, job: ImportJob) -> None:
+    # After the commit, so that a worker never looks for a job it cannot see yet.
+    transaction.on_commit(partial(step.enqueue, job.pk))
 
 
 @staff_member_required
@@ -91,77 +93,125 @@ def upload(request):
                     "Nothing was written."
                 ]
             )
-        return render(request, "deployments/import_upload.html", _context(request, form=form))
+        return _upload_page(request, form)
     upload = form.cleaned_data["file"]
-    publish = form.cleaned_data["publish"]
     if upload.size > import_files.MAX_BYTES:
-        # Checked before reading: an oversized upload is never loaded into memory.
+        # Checked before reading: an oversized upload is never stored.
         form.add_error(
             "file",
             f"The file is {upload.size / 1e6:.1f} MB; the limit is "
             f"{import_files.MAX_BYTES / 1e6:.0f} MB. Nothing was written.",
         )
-        return render(request, "deployments/import_upload.html", _context(request, form=form))
-    data = upload.read()
-    report = importer.run(
-        data, upload.name, publish=publish, can_publish=_can_publish(request), commit=False
+        return _upload_page(request, form)
+    running = ImportJob.objects.filter(uploader=request.user).running().first()
+    if running is not None:
+        # One running job per uploader: a second would queue behind it and hold a file.
+        form.add_error(
+            "file",
+            f"Your import of “{running.name}” is still running: wait for it to finish "
+            "(its page shows how far it is), then upload again.",
+        )
+        return _upload_page(request, form, status=409)
+    # Each uploader keeps one checked file waiting at most: a new upload replaces the last.
+    for waiting in ImportJob.objects.filter(uploader=request.user, stage=ImportJob.Stage.CHECKED):
+        jobs.discard_upload(waiting)
+        waiting.stage = ImportJob.Stage.EXPIRED
+        waiting.save(update_fields=["stage", "updated"])
+    job = ImportJob.objects.create(
+        uploader=request.user,
+        name=upload.name[:255],
+        size=upload.size,
+        sha256="",
+        publish=form.cleaned_data["publish"],
+        can_publish=_can_publish(request),
     )
-    token = ""
-    _discard_pending(request)
-    if report.ok:
-        _remove_stale()
-        token = secrets.token_urlsafe(24)
-        (_upload_dir() / f"{token}.upload").write_bytes(data)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": upload.name,
-            "publish": publish,
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
+    digest = hashlib.sha256()
+    with jobs.upload_path(job).open("wb") as stored:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            stored.write(chunk)
+    job.sha256 = digest.hexdigest()
+    job.save(update_fields=["sha256"])
+    _enqueue(jobs.check, job)
+    return redirect("import_job", pk=job.pk)
+
+
+@staff_member_required
+@permission_required(PERMISSIONS, raise_exception=True)
+@require_GET
+def job_page(request, pk: int):
+    job = _own_job(request, pk)
+    report = job.report if not job.is_running else {}
     context = _context(
-        request, form=UploadForm(), report=report, token=token, name=upload.name, publish=publish
+        request,
+        title=f"Import of {job.name}",
+        job=job,
+        report=report,
+        progress=_progress_rows(job),
+        confirmable=job.stage == ImportJob.Stage.CHECKED and report.get("ok", False),
+        expires=jobs.expires_at(job),
+        # Without JavaScript the page reloads itself while the job runs, unless asked not to.
+        refresh=job.is_running and "still" not in request.GET,
+        changelist=reverse("admin:deployments_deployment_changelist")
+        + ("?publication__exact=published" if job.publish else "?publication__exact=draft"),
     )
-    return render(request, "deployments/import_preview.html", context)
+    return render(request, "deployments/import_job.html", context)
+
+
+def _progress_rows(job: ImportJob) -> list[dict]:
+    rows = []
+    for table, done, total in jobs.progress(job)["tables"]:
+        rows.append({"table": table, "done": done, "total": total})
+    return rows
+
+
+@staff_member_required
+@permission_required(PERMISSIONS, raise_exception=True)
+@require_GET
+def job_progress(request, pk: int):
+    """The job page's script polls this while the job runs (static/deployments/import-job.js)."""
+    job = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "stage": job.stage,
+            "stage_label": job.get_stage_display(),
+            "running": job.is_running,
+            "tables": _progress_rows(job) if job.is_running else [],
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @staff_member_required
 @permission_required(PERMISSIONS, raise_exception=True)
 @require_POST
-def confirm(request):
-    pending = request.session.get(SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if not token or not secrets.compare_digest(token, pending.get("token", "")):
-        messages.error(request, "That preview has expired or is not yours: upload the file again.")
-        return redirect("import_upload")
-    stored = _upload_dir() / f"{token}.upload"
-    data = stored.read_bytes() if stored.exists() else b""
-    if hashlib.sha256(data).hexdigest() != pending["sha256"]:
-        messages.error(request, "The uploaded file is no longer available: upload it again.")
-        return redirect("import_upload")
-    with edits.recording(request.user):
-        report = importer.run(
-            data, pending["name"], publish=pending["publish"], can_publish=_can_publish(request)
+def confirm(request, pk: int):
+    job = _own_job(request, pk)
+    if job.uploader_id != request.user.pk:
+        messages.error(request, "Only the person who uploaded a file may confirm its import.")
+        return redirect("import_job", pk=job.pk)
+    if job.publish and not _can_publish(request):
+        messages.error(request, "Only an editor may publish records by import.")
+        return redirect("import_job", pk=job.pk)
+    # One UPDATE moves the job on, so a second click (or a second tab) cannot import it twice.
+    moved = ImportJob.objects.filter(
+        pk=job.pk,
+        stage=ImportJob.Stage.CHECKED,
+        report__ok=True,
+        updated__gte=timezone.now() - jobs.ttl(),
+    ).update(stage=ImportJob.Stage.IMPORTING, updated=timezone.now())
+    if not moved:
+        messages.error(
+            request, "That preview has expired or was already imported: upload the file again."
         )
-    stored.unlink(missing_ok=True)
-    del request.session[SESSION_KEY]
-    if not report.ok:
-        # The register changed between preview and confirm (someone else edited it).
-        context = _context(
-            request,
-            form=UploadForm(),
-            report=report,
-            token="",
-            name=pending["name"],
-            publish=pending["publish"],
-        )
-        return render(request, "deployments/import_preview.html", context, status=409)
-    messages.success(request, f"Imported {pending['name']}: " + "; ".join(report.summary()))
-    state = "published" if pending["publish"] else "draft"
-    changelist = reverse("admin:deployments_deployment_changelist")
-    return redirect(f"{changelist}?publication__exact={state}")
+        return redirect("import_upload")
+    _enqueue(jobs.write, job)
+    return redirect("import_job", pk=job.pk)
 
 
 urlpatterns = [
     path("", upload, name="import_upload"),
-    path("confirm/", confirm, name="import_confirm"),
+    path("<int:pk>/", job_page, name="import_job"),
+    path("<int:pk>/progress/", job_progress, name="import_job_progress"),
+    path("<int:pk>/confirm/", confirm, name="import_confirm"),
 ]

@@ -25,6 +25,7 @@ from .claims import (  # noqa: F401
 )
 from .deployment import Deployment, DeploymentQuerySet, SearchIndex  # noqa: F401
 from .edits import Edit, Revision  # noqa: F401
+from .jobs import ImportJob  # noqa: F401
 from .shared import (  # noqa: F401
     Organisation,
     OrganisationAlias,

@@ -7,10 +7,10 @@ import zipfile
 from io import StringIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from deployments.importing import admin_import, importer
+from deployments.importing import importer
+from deployments.importing.tests.uploads import confirm, upload
 from deployments.models import Citation, Cost, Deployment, Location, Organisation, Source
 from deployments.tests.factories import make_staff_user
 from deployments.tests.synthetic import body, make_records, shared
@@ -75,9 +75,10 @@ def csv_file(rows: list[dict], header=HEADER) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(tmp_path, monkeypatch):
+def upload_dir(tmp_path, settings):
     """Uploads waiting for confirmation go to the test's own folder, not the system's."""
-    monkeypatch.setattr(admin_import, "_upload_dir", lambda: tmp_path)
+    settings.IMPORT_UPLOAD_DIR = str(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture
@@ -350,12 +351,6 @@ def test_it_never_gives_a_new_row_an_id_the_file_already_used(client, reference)
 # The admin page ------------------------------------------------------------------------------
 
 
-def upload(client, data: bytes, name: str = "import.csv", **extra):
-    return client.post(
-        "/admin/import/", {"file": SimpleUploadedFile(name, data), **extra}, follow=False
-    )
-
-
 def test_it_keeps_the_import_page_to_staff_who_may_add_records(client):
     assert client.get("/admin/import/").status_code == 302  # to the admin login
     client.force_login(make_staff_user("synthetic-staff"))  # staff, but no permissions
@@ -374,12 +369,12 @@ def test_it_previews_in_the_admin_then_writes_on_confirm(client, reference):
     assert "No problems found. Nothing has been written yet." in html
     assert "synthetic-deployment-2" in html
     assert Deployment.objects.count() == 0
-    token = preview.context["token"]
-    done = client.post("/admin/import/confirm/", {"token": token})
-    assert done.status_code == 302
-    assert done["Location"] == "/admin/deployments/deployment/?publication__exact=draft"
+    done = confirm(client, preview)
+    assert done.status_code == 200
+    assert "Imported: deployments: 2 created" in done.content.decode()
+    assert 'href="/admin/deployments/deployment/?publication__exact=draft"' in done.content.decode()
     assert Deployment.objects.filter(publication="draft").count() == 2
-    again = client.post("/admin/import/confirm/", {"token": token})  # used up
+    again = confirm(client, preview)  # used up
     assert again.status_code == 302 and again["Location"] == "/admin/import/"
     assert Deployment.objects.count() == 2
 
@@ -390,7 +385,7 @@ def test_it_shows_problems_by_row_and_column_and_offers_no_confirm(client, refer
     html = preview.content.decode()
     assert "1 problem found: nothing was written." in html
     assert "<td>3</td><td>technologies</td><td>Unknown technology" in html
-    assert 'action="/admin/import/confirm/"' not in html
+    assert "/confirm/" not in html
     assert Deployment.objects.count() == 0
 
 
@@ -406,14 +401,17 @@ def test_it_lets_a_researcher_import_but_not_publish(client, reference):
     client.force_login(make_staff_user("synthetic-researcher", group="researcher"))
     response = upload(client, csv_file([row(1)]), publish="on")
     assert "Only an editor may publish" in response.content.decode()
-    assert response.context["token"] == ""
+    assert not response.context["confirmable"]
 
 
-def test_it_refuses_a_confirm_with_someone_elses_token(client, reference):
+def test_it_refuses_a_confirm_of_someone_elses_job(client, reference):
     client.force_login(make_staff_user("synthetic-editor", group="editor"))
-    upload(client, csv_file([row(1)]))
-    response = client.post("/admin/import/confirm/", {"token": "not-the-token"})
-    assert response.status_code == 302
+    preview = upload(client, csv_file([row(1)]))
+    client.force_login(make_staff_user("synthetic-other-editor", group="editor"))
+    job = preview.context["job"]
+    assert client.get(f"/admin/import/{job.pk}/").status_code == 404
+    response = client.post(f"/admin/import/{job.pk}/confirm/")
+    assert response.status_code == 404
     assert Deployment.objects.count() == 0
 
 

@@ -11,11 +11,11 @@ import zipfile
 from io import StringIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from deployments.core import geo
-from deployments.importing import admin_import, importer
+from deployments.importing import importer
+from deployments.importing.tests.uploads import upload
 from deployments.models import Deployment, Location
 from deployments.tests.factories import make_staff_user
 from deployments.tests.synthetic import body, make_records
@@ -78,8 +78,8 @@ def bad_crc() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(admin_import, "_upload_dir", lambda: tmp_path)
+def upload_dir(tmp_path, settings):
+    settings.IMPORT_UPLOAD_DIR = str(tmp_path)
 
 
 def only_problem(report):
@@ -151,15 +151,13 @@ def test_it_names_a_geometry_nested_too_deep_for_the_parser_in_a_zip(client):
 
 def test_it_shows_a_damaged_zip_in_the_admin_preview(client):
     client.force_login(make_staff_user("synthetic-editor", group="editor"))
-    response = client.post(
-        "/admin/import/", {"file": SimpleUploadedFile("register.zip", bad_crc())}
-    )
+    response = upload(client, bad_crc(), "register.zip")
     assert response.status_code == 200
     page = response.content.decode()
     assert "1 problem found: nothing was written." in page
     assert "<td>deployments.csv</td>" in page
     assert "deployments.csv in register.zip cannot be unpacked" in page
-    assert 'action="/admin/import/confirm/"' not in page
+    assert "/confirm/" not in page
 
 
 def test_it_names_the_entry_on_the_command_line(tmp_path):
