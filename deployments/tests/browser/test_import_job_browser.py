@@ -33,6 +33,13 @@ def upload_file(page, data: bytes) -> ImportJob:
 
 
 def test_the_job_page_shows_progress_in_place_then_the_report(page, researcher, axe):
+    refused = []  # the page's script and its polling run under the site's strict CSP
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     log_in(page, researcher.username)
     job = upload_file(page, csv_file([row(1), row(2)]))
 
@@ -61,6 +68,7 @@ def test_the_job_page_shows_progress_in_place_then_the_report(page, researcher, 
     assert Deployment.objects.filter(publication="draft").count() == 2
     page.get_by_role("link", name="See the draft records").click()
     page.wait_for_url("**/admin/deployments/deployment/?publication__exact=draft")
+    assert refused == []
 
 
 def test_without_javascript_the_job_page_reloads_until_the_job_is_done(
