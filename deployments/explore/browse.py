@@ -323,7 +323,7 @@ def _collection_summary(kind: str, key: str, published) -> dict:
             "total": published.count(),
             "spend": records.spend_by_currency(published),
             "mini_timeline": records.timeline_for(
-                published, group_by_technology=False, dom_id="mini"
+                published, group_by_technology=False, dom_id="mini", compact=True
             ),
             "geojson": mapdata.first_features(published),
         }

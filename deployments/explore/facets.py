@@ -175,6 +175,35 @@ def _year_bounds(published, when: str) -> dict:
     }
 
 
+def event_years(base, when: str, *, by: str | None = None) -> Counter:
+    """How many records an event alone places in each year, for the year facet and the
+    aggregate timeline: one GROUP BY over the events, each record once per year it has an
+    event in, left out where its span already counts it (when="", so that span and events
+    make a union, never a sum of the two) or everywhere (when="events", events alone).
+
+    Keyed by year, or with `by` (a path from a deployment, "technologies__name") by (its
+    value, year), a record counting under each value it has (None when it has none).
+    """
+    events = Event.objects.filter(deployment__in=base.values("pk")).annotate(
+        year=ExtractYear("date"),
+        start_year=ExtractYear("deployment__start_date"),
+        end_year=ExtractYear("deployment__end_latest"),
+    )
+    if when != "events":
+        events = events.filter(
+            Q(start_year__isnull=True) | Q(start_year__gt=F("year")) | Q(end_year__lt=F("year"))
+        )
+    keys = ["year"]
+    if by is not None:
+        events = events.annotate(group=F(f"deployment__{by}"))
+        keys = ["group", "year"]
+    rows = events.order_by().values(*keys).annotate(n=Count("deployment", distinct=True))
+    # int(): some backends return the extracted year as a decimal.
+    if by is None:
+        return Counter({int(row["year"]): row["n"] for row in rows})
+    return Counter({(row["group"], int(row["year"])): row["n"] for row in rows})
+
+
 def year(filterset, today: dt.date | None = None) -> list[Option]:
     """Records each year would list (from=Y&to=Y, with the `when` asked): those whose possible
     span touches it, or with a dated event in it, each counted once."""
@@ -197,19 +226,7 @@ def year(filterset, today: dt.date | None = None) -> list[Option]:
         )
         counts.update({y: spans[f"y{y}"] for y in years})
     if when != "active":
-        # One GROUP BY over the events: each record once per year it has an event in, left
-        # out where its span already counted it (a union, never a sum of the two).
-        events = Event.objects.filter(deployment__in=base.values("pk")).annotate(
-            year=ExtractYear("date"),
-            start_year=ExtractYear("deployment__start_date"),
-            end_year=ExtractYear("deployment__end_latest"),
-        )
-        if when != "events":
-            events = events.filter(
-                Q(start_year__isnull=True) | Q(start_year__gt=F("year")) | Q(end_year__lt=F("year"))
-            )
-        rows = events.order_by().values("year").annotate(n=Count("deployment", distinct=True))
-        counts.update({row["year"]: row["n"] for row in rows})
+        counts.update(event_years(base, when))
     start, end = filterset.form.cleaned_data.get("from"), filterset.form.cleaned_data.get("to")
     return [
         Option(

@@ -4,16 +4,17 @@ Each query shape lives here once so the number of queries per page stays constan
 many records a page shows (pinned in tests).
 """
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Sum, Value
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from deployments.core import versions
-from deployments.explore import timeline
+from deployments.explore import facets, timeline
 from deployments.models import (
     Citation,
     Cost,
@@ -90,25 +91,45 @@ EVENT_FIELDS = ("deployment_id", "kind", "date", "date_precision", "description"
 
 
 def timeline_for(
-    queryset, *, group_by_technology: bool = True, dom_id: str = "timeline", max_rows=None
+    queryset,
+    *,
+    group_by_technology: bool = True,
+    dom_id: str = "timeline",
+    max_rows=None,
+    filterset=None,
+    compact: bool = False,
 ) -> timeline.Timeline:
     """The timeline of these deployments in a few queries, whatever their number.
 
     A first count of the records, capped at max_rows + 1 so it stops reading as soon as the
     answer is known, decides the path. More records than rows allowed: the counts per year
-    come from the database (one or two GROUP BYs) and no record is read, so a million
-    records cost what a hundred do in memory. Otherwise the rows and their technologies as
-    plain values (no model objects); then, if the drawing fits (a record counts once per
-    technology group it appears in), the events, else timeline.build counts those few
-    hundred records per year in Python.
+    come from the database (a few GROUP BYs) and no record is read, so a million records cost
+    what a hundred do in memory. Otherwise the rows, their technologies and their events as
+    plain values (no model objects), drawn one row each.
+
+    filterset: the filter the queryset came from, whose from/to set the axis and whose `when`
+    the counts follow.
     """
     from deployments.opendata.geojson import technology_names
 
     max_rows = timeline.MAX_ROWS if max_rows is None else max_rows
-    options = {"group_by_technology": group_by_technology, "dom_id": dom_id}
+    data = filterset.form.cleaned_data if filterset is not None else {}
+    options = {
+        "group_by_technology": group_by_technology,
+        "dom_id": dom_id,
+        "period_from": data.get("from"),
+        "period_to": data.get("to"),
+        "when": data.get("when") or "",
+    }
+    # The filter's cleaned dates are (first, last) days; the timeline's periods end the day
+    # after (half-open), like its own.
+    for name in ("period_from", "period_to"):
+        if options[name] is not None:
+            first, last = options[name]
+            options[name] = (first, last + dt.timedelta(days=1))
     today = timezone.localdate()
     if queryset.order_by()[: max_rows + 1].count() > max_rows:
-        totals, by_technology = _year_spans(queryset, group_by_technology)
+        totals, by_technology = _counted(queryset, group_by_technology, options["when"])
         return timeline.build_aggregate(totals, by_technology, today=today, **options)
 
     rows = list(queryset.values(*TIMELINE_FIELDS))
@@ -116,58 +137,77 @@ def timeline_for(
     for row in rows:
         row["technology_names"] = names.get(row["id"], [])
     events: dict[int, list[dict]] = {}
-    drawn = sum(max(len(row["technology_names"]), 1) for row in rows)
-    if (drawn if group_by_technology else len(rows)) <= max_rows:
-        labels = dict(Event.Kind.choices)
-        for event in Event.objects.filter(deployment__in=queryset.values("pk")).values(
-            *EVENT_FIELDS
-        ):
-            event["kind_label"] = labels[event["kind"]]
-            events.setdefault(event["deployment_id"], []).append(event)
-    return timeline.build(rows, events, today=today, max_rows=max_rows, **options)
+    labels = dict(Event.Kind.choices)
+    for event in Event.objects.filter(deployment__in=queryset.values("pk")).values(*EVENT_FIELDS):
+        event["kind_label"] = labels[event["kind"]]
+        events.setdefault(event["deployment_id"], []).append(event)
+    return timeline.build(rows, events, today=today, max_rows=max_rows, compact=compact, **options)
 
 
-def _year_spans(queryset, group_by_technology: bool):
-    """(totals, by technology) year spans for timeline.build_aggregate, counted in the database.
+def _counted(queryset, group_by_technology: bool, when: str):
+    """(totals, by technology) for timeline.build_aggregate, counted in the database.
 
     A date is stored as the first day of its period, and no period (a day, a month, a year)
     crosses a new year, so the year of end_date is the year of the last day the end could
-    mean, exactly what timeline.year_span reads from a record.
+    mean, exactly what timeline.year_span reads from a record. The events are counted by
+    facets.event_years, as the year facet counts them.
     """
     # By primary key, so a filter's joins, annotations (a search rank) and ordering cannot
     # reach the GROUP BY.
     deployments = Deployment.objects.filter(pk__in=queryset.values("pk")).order_by()
+    if when == "active":
+        has_events = Value(False)
+    else:
+        has_events = Exists(Event.objects.filter(deployment=OuterRef("pk")))
     span = {"first": ExtractYear("start_date"), "last": ExtractYear("end_date")}
-    totals: Counter = Counter()
-    by_technology: dict[str, Counter] = {}
+    totals = timeline.Counted(spans=Counter(), events=Counter())
+    by_technology: dict[str, timeline.Counted] = {}
+
+    def group(name):
+        return by_technology.setdefault(name, timeline.Counted(spans=Counter(), events=Counter()))
+
+    if when != "active":
+        totals.events.update(facets.event_years(deployments, when))
     if not group_by_technology:
-        for row in deployments.values(**span).annotate(n=Count("pk")):
-            totals[_span_key(row)] += row["n"]
+        for row in deployments.values(**span, has_events=has_events).annotate(n=Count("pk")):
+            totals.spans[_span_key(row)] += row["n"]
         return totals, by_technology
     through = Deployment.technologies.through
     has_technology = Exists(through.objects.filter(deployment=OuterRef("pk")))
-    for row in deployments.values(**span, has_technology=has_technology).annotate(n=Count("pk")):
-        totals[_span_key(row)] += row["n"]
+    for row in deployments.values(
+        **span, has_events=has_events, has_technology=has_technology
+    ).annotate(n=Count("pk")):
+        totals.spans[_span_key(row)] += row["n"]
         if not row["has_technology"]:
-            by_technology.setdefault(timeline.NO_TECHNOLOGY, Counter())[_span_key(row)] += row["n"]
+            group(timeline.NO_TECHNOLOGY).spans[_span_key(row)] += row["n"]
+    if when == "active":
+        has_events = Value(False)
+    else:
+        has_events = Exists(Event.objects.filter(deployment=OuterRef("deployment")))
     per_technology = (
         through.objects.filter(deployment__in=queryset.values("pk"))
         .values(
             name=F("technology__name"),
             first=ExtractYear("deployment__start_date"),
             last=ExtractYear("deployment__end_date"),
+            has_events=has_events,
         )
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in per_technology:
-        by_technology.setdefault(row["name"], Counter())[_span_key(row)] += row["n"]
+        group(row["name"]).spans[_span_key(row)] += row["n"]
+    if when != "active":
+        counted = facets.event_years(deployments, when, by="technologies__name")
+        for (name, year), n in counted.items():
+            group(name or timeline.NO_TECHNOLOGY).events[year] += n
     return totals, by_technology
 
 
-def _span_key(row: dict) -> tuple[int | None, int | None]:
+def _span_key(row: dict) -> tuple[int | None, int | None, bool]:
     # int(): some backends return the extracted year as a decimal.
-    return tuple(None if row[k] is None else int(row[k]) for k in ("first", "last"))
+    first, last = (None if row[k] is None else int(row[k]) for k in ("first", "last"))
+    return first, last, bool(row["has_events"])
 
 
 @dataclass(frozen=True)
@@ -368,25 +408,3 @@ def _cached(model, rows):
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
     return queryset
-
-
-def version_geojson(deployment, locations) -> dict:
-    """The map's features for a version's locations (geojson.geojson reads today's rows)."""
-    from deployments.opendata.geojson import geojson_feature
-
-    names = [technology.name for technology in deployment.technologies.all()]
-    rows = [
-        {
-            "id": location.pk,
-            "geometry": location.geometry,
-            "deployment_id": deployment.pk,
-            "deployment__slug": deployment.slug,
-            "deployment__title": deployment.title,
-            "deployment__status": deployment.status,
-            "precision": location.precision,
-            "name": location.name,
-        }
-        for location in locations
-        if location.geometry
-    ]
-    return {"type": "FeatureCollection", "features": [geojson_feature(r, names) for r in rows]}

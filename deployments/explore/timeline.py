@@ -23,13 +23,16 @@ from django.urls import reverse
 
 from deployments.core import dates
 from deployments.core.dates import Precision
-from deployments.explore.timeline_aggregate import YearSpans, aggregate, year_bounds
+from deployments.explore import charts
+from deployments.explore.timeline_aggregate import Counted, YearSpans, aggregate, year_bounds
 from deployments.explore.timeline_shapes import (
     AGGREGATE,
     SPANS,
     EventKind,
+    EventRow,
     Group,
     Mark,
+    MonthTick,
     Segment,
     Span,
     Tick,
@@ -38,8 +41,8 @@ from deployments.explore.timeline_shapes import (
 from deployments.models import Deployment, Event
 from deployments.models.deployment import end_text as deployment_end_text
 
-# Past this many rows (a deployment counts once per technology group it appears in) a timeline
-# shows counts per year instead: thousands of rows are unreadable and heavy to send.
+# Past this many rows (one per deployment) a timeline shows counts per year instead: thousands
+# of rows are unreadable and heavy to send.
 MAX_ROWS = 300
 
 # Statuses whose missing end means "still running" (or, for announced, "no end planned"): the
@@ -47,17 +50,32 @@ MAX_ROWS = 300
 # Running as last reported, so drawn up to today: never an announced plan, which has not
 # started, nor a record whose status nobody knows.
 ONGOING_STATUSES = frozenset({Deployment.Status.ACTIVE, Deployment.Status.TRIAL})
-NO_TECHNOLOGY = "Technology not recorded"
+# The same group names as the home page's charts, which also count a deployment once.
+NO_TECHNOLOGY = charts.NO_TECHNOLOGY
+SEVERAL = charts.SEVERAL
 
 # Layout in pixels. The template draws inside each row at fixed offsets (label baseline 14, bar
 # 19-31, event period line 35), so change them together.
 AXIS_HEIGHT = 24
+MONTH_AXIS_HEIGHT = 36  # room for month names under the year
 ROW_HEIGHT = 42
+EVENT_ROW_HEIGHT = 56  # a row with events has a line of labels under the bar (baseline 48)
 LABEL_MAX_CHARS = 90  # the full title is always in the link's accessible name and the table
 # Narrowest plot the CSS allows (.tl-svg min-width), used to space the year labels.
 PLOT_MIN_PX = 576
 COMPACT_PLOT_MIN_PX = 288
 YEAR_LABEL_PX = 40
+MONTH_LABEL_PX = 24  # "Sep" in the 11px axis font, with a margin
+MONTH_INITIAL_PX = 10
+# Event labels are 11px text: this is a generous average width of one character, so a label
+# judged to fit does at the plot's narrowest.
+LABEL_CHAR_PX = 6.5
+LABEL_GAP_PX = 8
+# An axis is cut before a stretch of at least this many years with nothing dated in it, when
+# the stretch is a third of the axis or more and only a few deployments (at most one in ten)
+# lie before it: one record from 2002 must not squeeze twenty others into the last few years.
+# What is cut is marked on its row, and the table keeps every date.
+OUTLIER_GAP_YEARS = 5
 
 # Event kind -> (shape drawn on the bar, character used in the legend and the table). Shapes
 # differ by outline, not only colour, so they survive greyscale printing and colour blindness.
@@ -74,6 +92,20 @@ EVENT_SYMBOLS: dict[str, tuple[str, str]] = {
     Event.Kind.REPORTED: ("circle-open", "○"),
 }
 DEFAULT_SYMBOL = ("circle-open", "○")
+# What an event's label under the bar says before its date, where there is room.
+EVENT_SHORT: dict[str, str] = {
+    Event.Kind.ANNOUNCED: "Announced",
+    Event.Kind.DPIA: "DPIA",
+    Event.Kind.CONTRACT: "Contract",
+    Event.Kind.STARTED: "Started",
+    Event.Kind.EXPANDED: "Expanded",
+    Event.Kind.PAUSED: "Paused",
+    Event.Kind.ENDED: "Ended",
+    Event.Kind.CHALLENGE: "Challenge",
+    Event.Kind.RULING: "Ruling",
+    Event.Kind.REPORTED: "Reported",
+}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _ONE_DAY = dt.timedelta(days=1)
 Period = tuple[dt.date, dt.date]  # first day, day after the last (half-open)
@@ -239,6 +271,64 @@ class _Axis:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day < self.end
 
+    def clip(self, first: dt.date, end: dt.date, text: str = "") -> Segment | None:
+        """The part of [first, end) on the axis, or None when none of it is."""
+        first, end = max(first, self.start), min(end, self.end)
+        return self.segment(first, end, text) if end > first else None
+
+
+def _record_years(record: _Record, today: dt.date) -> list[int]:
+    years = []
+    for period in (record.start, record.end):
+        if period:
+            years += [period[0].year, (period[1] - _ONE_DAY).year]
+    years += [e.period[0].year for e in record.events if e.period]
+    if record.ongoing:
+        years.append(today.year)
+    return years
+
+
+def _outlier_cut(extents: Sequence[tuple[int, int]]) -> int | None:
+    """The first year to draw when a few deployments lie far before all the rest (see
+    OUTLIER_GAP_YEARS), else None. extents: each dated deployment's (first, last) year."""
+    dated = sorted({y for extent in extents for y in extent})
+    if len(dated) < 2:
+        return None
+    span = dated[-1] - dated[0] + 1
+    allowed = max(1, len(extents) // 10)
+    best = None
+    for before, after in zip(dated, dated[1:], strict=False):
+        gap = after - before - 1
+        if gap < OUTLIER_GAP_YEARS or gap * 3 < span:
+            continue
+        # A deployment running across the gap (a known start, an open end) is drawn into
+        # it anyway, clipped; only the few that begin before it decide.
+        early = sum(1 for first, _last in extents if first <= before)
+        if early <= allowed and early < len(extents) and (best is None or gap > best[0]):
+            best = (gap, after)
+    return best[1] if best else None
+
+
+def _axis_years(
+    records: Sequence[_Record], today: dt.date, period_from, period_to
+) -> tuple[int, int] | None:
+    """(first, last) year to draw: the period asked for where one is (from/to), else what the
+    deployments have dated, less an outlier (_outlier_cut). None when nothing is dated."""
+    extents = [
+        (min(years), max(years)) for years in (_record_years(r, today) for r in records) if years
+    ]
+    if not extents and period_from is None and period_to is None:
+        return None
+    if period_from is not None:
+        first = period_from[0].year
+    else:
+        first = _outlier_cut(extents) or min(e[0] for e in extents)
+    if period_to is not None:
+        last = (period_to[1] - _ONE_DAY).year
+    else:
+        last = max(e[1] for e in extents) if extents else first
+    return min(first, last), max(first, last)
+
 
 def _label_step(years: int, plot_px: int) -> int:
     for step in (1, 2, 5, 10, 20, 50, 100):
@@ -277,6 +367,37 @@ def _minor_ticks(axis: _Axis) -> list[float]:
     ]
 
 
+def _months(axis: _Axis) -> list[MonthTick]:
+    """Each month of an axis of up to three years, named where the name fits at the plot's
+    narrowest (a year alone reads "Jan ... Dec", two years "J ... D")."""
+    years = axis.last_year - axis.first_year + 1
+    if years > 3:
+        return []
+    per_month = PLOT_MIN_PX / (12 * years)
+    per_month_compact = COMPACT_PLOT_MIN_PX / (12 * years)
+
+    def name(month: int, px: float) -> str:
+        if px >= MONTH_LABEL_PX:
+            return MONTHS[month - 1]
+        return MONTHS[month - 1][0] if px >= MONTH_INITIAL_PX else ""
+
+    months = []
+    for year in range(axis.first_year, axis.last_year + 1):
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            end = dt.date(year + month // 12, month % 12 + 1, 1)
+            segment = axis.segment(first, end)
+            months.append(
+                MonthTick(
+                    x=segment.x,
+                    centre=round(segment.x + segment.width / 2, 3),
+                    label=name(month, per_month),
+                    label_compact=name(month, per_month_compact),
+                )
+            )
+    return months
+
+
 # Spans ------------------------------------------------------------------------------------
 
 
@@ -284,13 +405,23 @@ def _shorten(text: str, limit: int = LABEL_MAX_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _sentence(text: str) -> str:
+    """The text ending in a full stop, without doubling one it has ("…plans”." stays)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", ".”", "!”", "?”", '."', ".)")) else text + "."
+
+
+def _event_text(event: _Event) -> str:
+    text = f"{event.kind_label}, {event.date_text}"
+    return f"{text}: {event.description}" if event.description else text
+
+
 def _mark(event: _Event, axis: _Axis) -> Mark | None:
-    if event.period is None:
+    """The event's mark, or None when it is undated or off the axis (said on its row)."""
+    if event.period is None or not axis.contains(event.period[0]):
         return None
     shape, glyph = EVENT_SYMBOLS.get(event.kind, DEFAULT_SYMBOL)
-    text = f"{event.kind_label}, {event.date_text}"
-    if event.description:
-        text += f": {event.description}"
+    text = _event_text(event)
     return Mark(
         kind=event.kind,
         kind_label=event.kind_label,
@@ -305,19 +436,28 @@ def _mark(event: _Event, axis: _Axis) -> Mark | None:
     )
 
 
-def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
+def _span(record: _Record, axis: _Axis, today: dt.date, plot_px: int, tagged: bool) -> Span:
     start, end = record.start, record.end
-    start_band = end_band = bar = planned = fade = None
     unknown_start_x = unknown_end_x = None
+    # Every stretch drawn, as dates: what reaches past the axis is cut at its edge and said.
+    reach: list[Period] = []
 
+    def segment(first: dt.date, to: dt.date, text: str) -> Segment | None:
+        reach.append((first, to))
+        return axis.clip(first, to, text)
+
+    def point(day: dt.date) -> float | None:
+        return axis.x(day) if axis.start <= day <= axis.end else None
+
+    start_band = end_band = bar = planned = fade = None
     # The bands are where the start (end) could fall; each is cut by the other date, since
     # nothing ends before it starts: start "2024", end "October 2024" -> start band Jan-Oct.
     if start and record.start_precision != Precision.DAY:
         band_end = min(start[1], end[1]) if end else start[1]
-        start_band = axis.segment(start[0], band_end, f"Started some time in {record.start_text}")
+        start_band = segment(start[0], band_end, f"Started some time in {record.start_text}")
     if end and record.end_precision != Precision.DAY:
         band_start = max(end[0], start[0]) if start else end[0]
-        end_band = axis.segment(band_start, end[1], f"Ended some time in {record.end_text}")
+        end_band = segment(band_start, end[1], f"Ended some time in {record.end_text}")
 
     certain_from = None
     if start:
@@ -325,27 +465,33 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
     if start and end:
         certain_to = end[1] if record.end_precision == Precision.DAY else end[0]
         if min(certain_to, today) > certain_from:
-            bar = axis.segment(certain_from, min(certain_to, today), "Known to be running")
+            bar = segment(certain_from, min(certain_to, today), "Known to be running")
         if certain_to > max(certain_from, today):
-            planned = axis.segment(max(certain_from, today), certain_to, "Planned")
+            planned = segment(max(certain_from, today), certain_to, "Planned")
     elif start and record.ongoing:
         if today > certain_from:
-            bar = axis.segment(certain_from, today, "Known to be running")
+            bar = segment(certain_from, today, "Known to be running")
         fade_from = max(today, certain_from)
-        fade = axis.segment(fade_from, axis.end, "Running, no end reported")
+        if fade_from < axis.end:
+            fade = axis.clip(fade_from, axis.end, "Running, no end reported")
     elif start:
         # Ended, cancelled, suspended or unknown, with no end date: draw only the start.
         if record.start_precision == Precision.DAY:
-            bar = axis.segment(start[0], start[1], f"Started {record.start_text}")
-        unknown_end_x = axis.x(start[1])
+            bar = segment(start[0], start[1], f"Started {record.start_text}")
+        else:
+            reach.append(start)
+        unknown_end_x = point(start[1])
     elif record.ongoing:
         # Start unknown but running now: only "now onwards" is known.
-        fade = axis.segment(today, axis.end, "Running, no end reported")
-        unknown_start_x = fade.x
+        if today < axis.end:
+            fade = axis.clip(today, axis.end, "Running, no end reported")
+            unknown_start_x = fade.x if fade else None
+        else:
+            reach.append((today, today + _ONE_DAY))
     elif end:
         if record.end_precision == Precision.DAY:
-            bar = axis.segment(end[0], end[1], f"Ended {record.end_text}")
-        unknown_start_x = axis.x(end[0])
+            bar = segment(end[0], end[1], f"Ended {record.end_text}")
+        unknown_start_x = point(end[0])
 
     planned_only = record.status == Deployment.Status.ANNOUNCED and not record.start
     dated = [e for e in record.events if e.period]
@@ -363,9 +509,15 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         end_summary += " (planned)"
     summary = f"Start: {record.start_text} · End: {end_summary} · Status: {record.status_label}"
     marks = [m for m in (_mark(e, axis) for e in record.events) if m]
-    name = f"{record.title}. {summary.replace(' · ', '. ')}."
-    if marks:
-        name += " Events: " + "; ".join(m.text for m in marks) + "."
+    _place_labels(marks, plot_px)
+    before, after = _beyond(record, axis, reach, dated)
+    name = f"{_sentence(record.title)} {summary.replace(' · ', '. ')}."
+    if tagged:
+        name += f" Technologies: {', '.join(record.technologies)}."
+    if dated:
+        name += " Events: " + " ".join(_sentence(_event_text(e)) for e in dated)
+    if before or after:
+        name += " Partly outside the years drawn."
     return Span(
         id=record.id,
         title=record.title,
@@ -390,13 +542,74 @@ def _span(record: _Record, axis: _Axis, today: dt.date) -> Span:
         unknown_start_x=unknown_start_x,
         unknown_end_x=unknown_end_x,
         events=marks,
+        tags=", ".join(record.technologies) if tagged else "",
+        before=before,
+        after=after,
+        events_line="; ".join(f"{m.kind_label}, {m.date_text}" for m in marks),
+        height=EVENT_ROW_HEIGHT if marks else ROW_HEIGHT,
     )
 
 
+def _beyond(
+    record: _Record, axis: _Axis, reach: Sequence[Period], dated: Sequence[_Event]
+) -> tuple[str, str]:
+    """What lies before and after the axis, in words, for the markers at its edges."""
+    start, end = record.start, record.end
+    before_parts, after_parts = [], []
+    if any(p[0] < axis.start for p in reach):
+        if start and start[0] < axis.start:
+            before_parts.append(f"started {record.start_text}")
+        else:
+            before_parts.append(f"ended {record.end_text}")
+    if any(p[1] > axis.end for p in reach):
+        if end and end[1] > axis.end:
+            after_parts.append(f"ends {record.end_text}")
+        else:
+            after_parts.append(record.end_text or "it continues")
+    for parts, outside in (
+        (before_parts, lambda p: p[0] < axis.start),
+        (after_parts, lambda p: p[1] > axis.end),
+    ):
+        events = [e for e in dated if outside(e.period)]
+        if events:
+            noun = "event" if len(events) == 1 else "events"
+            parts.append(f"{len(events)} {noun}: " + "; ".join(_event_text(e) for e in events))
+    return (
+        f"Before {axis.first_year}: " + "; ".join(before_parts) if before_parts else "",
+        f"After {axis.last_year}: " + "; ".join(after_parts) if after_parts else "",
+    )
+
+
+def _place_labels(marks: list[Mark], plot_px: int) -> None:
+    """Give each mark a short label under the bar where it fits at the plot's narrowest:
+    "Contract, May 2022", else "Contract", else none (its full text is its tooltip, the
+    row's name and the table's)."""
+    right_edge = -100.0
+    for mark in sorted(marks, key=lambda m: m.x):
+        short = EVENT_SHORT.get(mark.kind, mark.kind_label)
+        for text in (f"{short}, {mark.date_text}", short):
+            width = (len(text) * LABEL_CHAR_PX) * 100 / plot_px
+            gap = LABEL_GAP_PX * 100 / plot_px
+            left, label_end = mark.x - gap / 2, False
+            if left + width > 100:
+                left, label_end = mark.x + gap / 2 - width, True
+            if left >= 0 and left >= right_edge + gap:
+                mark.short, mark.label_end = text, label_end
+                mark.label_x = round(left + width if label_end else left, 3)
+                right_edge = left + width
+                break
+
+
 def _group_order(name: str) -> tuple:
-    # Alphabetical, "Technology not recorded" last; the name itself breaks a tie of case, so
-    # the order never depends on the order the names arrived in.
-    return (name == NO_TECHNOLOGY, name.casefold(), name)
+    # Alphabetical, then "Several technologies", then none recorded; the name itself breaks a
+    # tie of case, so the order never depends on the order the names arrived in.
+    return (name == NO_TECHNOLOGY, name == SEVERAL, name.casefold(), name)
+
+
+def _group_name(technologies: Sequence[str]) -> str:
+    if not technologies:
+        return NO_TECHNOLOGY
+    return technologies[0] if len(technologies) == 1 else SEVERAL
 
 
 def _groups(
@@ -404,15 +617,29 @@ def _groups(
 ) -> list[tuple[str, list[_Record]]]:
     if not group_by_technology:
         return [("", list(records))]
-    # A deployment using several technologies is listed under each: a reader looking at one
-    # technology must see every deployment of it, and the per-technology counts must agree
-    # with the technology pages. The table below the figure lists each deployment once.
+    # Each deployment is drawn once: under its technology, or under "Several technologies",
+    # tagged with them, as the home page's chart counts it. Under each of its technologies,
+    # the rows would add up to more deployments than there are.
     grouped: dict[str, list[_Record]] = defaultdict(list)
     for record in records:
-        for name in record.technologies or [NO_TECHNOLOGY]:
-            grouped[name].append(record)
+        grouped[_group_name(record.technologies)].append(record)
     names = sorted(grouped, key=_group_order)
     return [(name, grouped[name]) for name in names]
+
+
+def _event_rows(records: Iterable[_Record]) -> list[EventRow]:
+    rows = [(e, r) for r in records for e in r.events]
+    rows.sort(key=lambda pair: (pair[0].period is None, pair[0].period or (), pair[1].title))
+    return [
+        EventRow(
+            date_text=e.date_text,
+            kind_label=e.kind_label,
+            glyph=EVENT_SYMBOLS.get(e.kind, DEFAULT_SYMBOL)[1],
+            description=e.description,
+            deployment=r.title,
+        )
+        for e, r in rows
+    ]
 
 
 def _event_kinds(spans: Iterable[Span]) -> list[EventKind]:
@@ -437,6 +664,10 @@ def build(
     group_by_technology: bool = True,
     max_rows: int = MAX_ROWS,
     dom_id: str = "timeline",
+    period_from: Period | None = None,
+    period_to: Period | None = None,
+    when: str = "",
+    compact: bool = False,
 ) -> Timeline:
     """Lay out deployments on a year axis (see the module docstring and Timeline).
 
@@ -446,9 +677,13 @@ def build(
     .name, or a prefetched manager).
     events_by_deployment: deployment id -> events with kind, date, date_precision, description
     and optionally kind_label (or get_kind_display()).
-    Past max_rows rows (a deployment counts once per technology group it appears in) the
-    result switches to AGGREGATE: counts per technology and year instead of one row each.
-    (records.timeline_for gets those counts from the database instead of reading every row.)
+    Past max_rows deployments the result switches to AGGREGATE: counts per technology and year
+    instead of one row each. (records.timeline_for gets those counts from the database instead
+    of reading every row.)
+    period_from, period_to: the from/to asked for, as the filter cleans them ((first day, last
+    day) pairs): the axis shows those years, and what lies beyond is cut at its edges and said.
+    when: the filter's reading of them, which the aggregate counts by.
+    compact: a mini timeline, whose narrower plot has room for fewer labels.
     dom_id prefixes every id in the markup: give each timeline on a page its own.
     """
     events_by_deployment = events_by_deployment or {}
@@ -457,50 +692,69 @@ def build(
         key=_sort_key,
     )
     groups = _groups(records, group_by_technology)
-    if sum(len(members) for _name, members in groups) > max_rows:
+    if len(records) > max_rows:
+        by_technology: dict[str, list[_Record]] = defaultdict(list)
+        for record in records:
+            for name in record.technologies or [NO_TECHNOLOGY]:
+                by_technology[name].append(record)
         return build_aggregate(
-            _year_spans(records),
-            {name: _year_spans(members) for name, members in groups if group_by_technology},
+            _counted(records, when),
+            {name: _counted(members, when) for name, members in by_technology.items()},
             today=today,
             group_by_technology=group_by_technology,
             dom_id=dom_id,
+            period_from=period_from,
+            period_to=period_to,
+            when=when,
         )
     has_ongoing = any(r.ongoing for r in records)
-
-    years: list[int] = []
-    for record in records:
-        for period in (record.start, record.end):
-            if period:
-                years += [period[0].year, (period[1] - _ONE_DAY).year]
-        years += [e.period[0].year for e in record.events if e.period]
-    if has_ongoing or not years:
-        years.append(today.year)
-    axis = _Axis(min(years), max(years))
-
     noun = "deployment" if len(records) == 1 else "deployments"
+    bounds = _axis_years(records, today, period_from, period_to)
+    if bounds is None:
+        # Nothing to place in time: an axis of this year would invent a date.
+        axis = _Axis(today.year, today.year)
+        timeline = _timeline(SPANS, axis, len(records), today=today, dom_id=dom_id)
+        timeline.ticks, timeline.minor_ticks, timeline.months = [], [], []
+        timeline.today_x = None
+        timeline.undated = True
+        timeline.items = [_span(r, axis, today, PLOT_MIN_PX, False) for r in records]
+        timeline.event_rows = _event_rows(records)
+        no_dates = "no dates" if len(records) == 1 else "none with a date"
+        timeline.description = (
+            f"{len(records):,} {noun}, {no_dates} reported: nothing to place on a time axis."
+        )
+        return timeline
+
+    axis = _Axis(*bounds)
+    plot_px = COMPACT_PLOT_MIN_PX if compact else PLOT_MIN_PX
     timeline = _timeline(SPANS, axis, len(records), today=today, dom_id=dom_id)
-    spans = {id(r): _span(r, axis, today) for r in records}
+    if any(m.label_compact if compact else m.label for m in timeline.months):
+        timeline.axis_height = MONTH_AXIS_HEIGHT
+    spans = {
+        id(r): _span(r, axis, today, plot_px, group_by_technology and len(r.technologies) > 1)
+        for r in records
+    }
     for index, (name, members) in enumerate(groups):
-        rows = [
-            replace(spans[id(r)], y=AXIS_HEIGHT + i * ROW_HEIGHT) for i, r in enumerate(members)
-        ]
+        rows, y = [], timeline.axis_height
+        for record in members:
+            span = spans[id(record)]
+            rows.append(replace(span, y=y))
+            y += span.height
         timeline.groups.append(
-            Group(
-                name=name,
-                dom_id=f"{dom_id}-group-{index}",
-                rows=rows,
-                height=AXIS_HEIGHT + len(rows) * ROW_HEIGHT + 4,
-            )
+            Group(name=name, dom_id=f"{dom_id}-group-{index}", rows=rows, height=y + 4)
         )
     timeline.items = [spans[id(r)] for r in records]
+    timeline.event_rows = _event_rows(records)
     timeline.event_kinds = _event_kinds(timeline.items)
     timeline.has_bands = any(s.start_band or s.end_band for s in timeline.items)
     timeline.has_ongoing = has_ongoing
     timeline.has_planned = any(s.planned for s in timeline.items)
     timeline.has_unknown = any(s.start_unknown or s.end_unknown for s in timeline.items)
     timeline.has_event_periods = any(not m.precise for s in timeline.items for m in s.events)
+    timeline.has_clipped = any(s.before or s.after for s in timeline.items)
     timeline.description = f"{len(records):,} {noun}, {_years_text(axis)}" + (
-        ", by technology; a deployment using several technologies is shown under each."
+        ", by technology; a deployment using several technologies is shown once, under "
+        f"“{SEVERAL}”."
         if group_by_technology and len(groups) > 1
         else "."
     )
@@ -508,21 +762,30 @@ def build(
 
 
 def build_aggregate(
-    totals: YearSpans,
-    by_technology: Mapping[str, YearSpans],
+    totals: Counted,
+    by_technology: Mapping[str, Counted],
     *,
     today: dt.date,
     group_by_technology: bool = True,
     dom_id: str = "timeline",
+    period_from: Period | None = None,
+    period_to: Period | None = None,
+    when: str = "",
 ) -> Timeline:
-    """An AGGREGATE timeline from year spans (see timeline_aggregate).
+    """An AGGREGATE timeline from counts (see timeline_aggregate).
 
-    totals: every deployment once. by_technology: technology name -> the spans of its
+    totals: every deployment once. by_technology: technology name -> the counts of its
     deployments (a deployment using several technologies is in each, one using none is under
-    NO_TECHNOLOGY); not read unless group_by_technology.
+    NO_TECHNOLOGY); not read unless group_by_technology. The axis is the period asked for
+    where there is one (as in build), else every year something is counted in.
     """
-    axis = _Axis(*year_bounds(totals, today.year))
-    count = sum(totals.values())
+    first, last = year_bounds(totals, today.year, when)
+    if period_from is not None:
+        first = period_from[0].year
+    if period_to is not None:
+        last = (period_to[1] - _ONE_DAY).year
+    axis = _Axis(min(first, last), max(first, last))
+    count = sum(totals.spans.values())
     timeline = _timeline(AGGREGATE, axis, count, today=today, dom_id=dom_id)
     names = sorted(by_technology, key=_group_order) if group_by_technology else []
     timeline.aggregate = aggregate(
@@ -531,11 +794,12 @@ def build_aggregate(
         timeline.ticks,
         top=AXIS_HEIGHT,
         row_height=ROW_HEIGHT,
+        when=when,
     )
     noun = "deployment" if count == 1 else "deployments"
     timeline.description = (
-        f"{count:,} {noun}, too many to draw one by one: how many may have "
-        f"been active each year, {_years_text(axis)}"
+        f"{count:,} {noun}, too many to draw one by one: how many each year's date filter "
+        f"lists, {_years_text(axis)}"
         + (", per technology" if group_by_technology else "")
         + ". Narrow the selection to see each deployment."
     )
@@ -551,8 +815,22 @@ def year_span(start: Period | None, end: Period | None) -> tuple[int | None, int
     )
 
 
-def _year_spans(records: Iterable[_Record]) -> YearSpans:
-    return Counter(year_span(r.start, r.end) for r in records)
+def _counted(records: Iterable[_Record], when: str) -> Counted:
+    """What timeline_aggregate counts, from records in memory, by the rule of the date filter
+    (and of facets.event_years, which counts the same in the database)."""
+    spans: YearSpans = Counter()
+    events: Counter[int] = Counter()
+    for record in records:
+        first, last = year_span(record.start, record.end)
+        event_years = {e.period[0].year for e in record.events if e.period}
+        spans[(first, last, bool(event_years))] += 1
+        if when == "active":
+            continue
+        by_span = when != "events" and first is not None
+        for year in event_years:
+            if not (by_span and first <= year and (last is None or year <= last)):
+                events[year] += 1
+    return Counted(spans=spans, events=events)
 
 
 def _timeline(mode: str, axis: _Axis, count: int, *, today: dt.date, dom_id: str) -> Timeline:
@@ -564,6 +842,7 @@ def _timeline(mode: str, axis: _Axis, count: int, *, today: dt.date, dom_id: str
         last_year=axis.last_year,
         ticks=_ticks(axis),
         minor_ticks=_minor_ticks(axis),
+        months=_months(axis),
         today_x=axis.x(today) if axis.contains(today) else None,
         today_text=dates.display(today, Precision.DAY),
         description="",

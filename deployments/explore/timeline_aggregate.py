@@ -1,12 +1,15 @@
-"""The aggregate timeline: how many deployments may have been active each year, per technology.
+"""The aggregate timeline: how many deployments each year's filter would list, per technology.
 
 Past timeline.MAX_ROWS rows a timeline stops drawing one row per deployment and shows these
-counts instead. They are computed from year spans, a Counter of (first year, last year) ->
-number of deployments, where the first year is None when the start is unknown (the deployment
-is in no year: it is counted as undated) and the last year is None when the end is unknown
-(open: it runs to the end of the axis). The database gives year spans in one GROUP BY
-(records.timeline_for) and a list of records gives them in Python (timeline.build); from there
-both share this code, so they draw the same figure for the same data.
+counts instead: a deployment counts in a year when from=Y&to=Y lists it (filters.period_match):
+its possible span touches the year, or it has a dated event in it (`when` picks one reading).
+They are computed from a Counted: year spans, a Counter of (first year, last year, has a dated
+event) -> number of deployments, where the first year is None when the start is unknown and
+the last year is None when the end is unknown (open: it runs to the end of the axis); and event
+years, how many deployments an event alone places in each year (their span does not reach it).
+The database gives both in a few GROUP BYs (records.timeline_for, facets.event_years) and a
+list of records gives them in Python (timeline.build); from there both share this code, so they
+draw the same figure for the same data.
 
 Pure functions, no database access. timeline.build_aggregate lays the result on its axis.
 """
@@ -19,8 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-# (first year, last year) -> how many deployments; None for an unknown start or end.
-YearSpans = Counter[tuple[int | None, int | None]]
+# (first year, last year, has a dated event) -> how many deployments; None for an unknown start
+# or end.
+YearSpans = Counter[tuple[int | None, int | None, bool]]
+
+
+@dataclass
+class Counted:
+    """What one row of the aggregate counts: see the module docstring."""
+
+    spans: YearSpans
+    events: Counter[int]  # year -> deployments there by an event alone
+
 
 # Minimum widths (rem) the CSS offers an aggregate plot, as classes .tl-w36 ... .tl-w80.
 AGGREGATE_WIDTHS_REM = (36, 48, 64, 80)
@@ -83,27 +96,30 @@ def active_years(first: int | None, last: int | None, open_until: int) -> range 
     return range(first, max(end, first) + 1)
 
 
-def year_bounds(spans: YearSpans, this_year: int) -> tuple[int, int]:
-    """First and last year of the axis: every dated start and known end, and this year (open
-    ends run to it, as in the year facet). An undated deployment's end is in no year."""
-    years = [this_year]
-    for first, last in spans:
-        if first is not None:
-            years.append(first)
-            if last is not None:
-                years.append(last)
+def year_bounds(counted: Counted, this_year: int, when: str = "") -> tuple[int, int]:
+    """First and last year of the axis: every dated start and known end, every year an event
+    places a deployment in, and this year (open ends run to it, as in the year facet). An
+    undated deployment's end is in no year."""
+    years = [this_year, *counted.events]
+    if when != "events":
+        for first, last, _has_events in counted.spans:
+            if first is not None:
+                years.append(first)
+                if last is not None:
+                    years.append(last)
     return min(years), max(years)
 
 
-def _row(name: str, spans: YearSpans, columns: Sequence[YearColumn]) -> AggregateRow:
+def _row(name: str, counted: Counted, columns: Sequence[YearColumn], when: str) -> AggregateRow:
     open_until = columns[-1].year
-    counts: Counter[int] = Counter()
+    counts: Counter[int] = Counter(counted.events)
     total = undated = 0
-    for (first, last), n in spans.items():
+    for (first, last, has_events), n in counted.spans.items():
         total += n
-        years = active_years(first, last, open_until)
+        years = active_years(first, last, open_until) if when != "events" else None
         if years is None:
-            undated += n
+            if when == "active" or not has_events:
+                undated += n
             continue
         for year in years:
             counts[year] += n
@@ -126,19 +142,21 @@ def _row(name: str, spans: YearSpans, columns: Sequence[YearColumn]) -> Aggregat
 
 
 def aggregate(
-    totals: YearSpans,
-    groups: Sequence[tuple[str, YearSpans]],
+    totals: Counted,
+    groups: Sequence[tuple[str, Counted]],
     columns: Sequence[YearColumn],
     *,
     top: int,
     row_height: int,
+    when: str = "",
 ) -> Aggregate:
     """Counts per year for every deployment (totals) and per group, in the order given.
 
     columns: one per year of the axis, first to last; top and row_height place the rows.
+    when: the date filter's reading ("", "active" or "events"), as the counts were made.
     """
-    rows = [_row(name, spans, columns) for name, spans in groups]
-    total_row = _row("All technologies", totals, columns)
+    rows = [_row(name, counted, columns, when) for name, counted in groups]
+    total_row = _row("All technologies", totals, columns, when)
     max_count = max((c.count for r in (total_row, *rows) for c in r.cells), default=0)
     y = top
     for row in (total_row, *rows):

@@ -33,6 +33,16 @@ class Tick:
 
 
 @dataclass
+class MonthTick:
+    """A month on a short axis: a line at its start and, where there is room, its name."""
+
+    x: float
+    centre: float
+    label: str  # "Jan" on a full-width timeline, "" when it would not fit
+    label_compact: str  # "J" on a mini timeline, "" when it would not fit
+
+
+@dataclass
 class Mark:
     """An event. Drawn at the middle of its period, with a line over the whole period."""
 
@@ -46,6 +56,20 @@ class Mark:
     period: Segment
     precise: bool  # known to the day: no period line
     text: str
+    short: str = ""  # "Contract, May 2022" or "Contract": drawn under the bar where it fits
+    label_x: float = 0
+    label_end: bool = False  # anchored at its end (near the right edge) rather than its start
+
+
+@dataclass
+class EventRow:
+    """One event in the table version: every event of every deployment, on the axis or not."""
+
+    date_text: str
+    kind_label: str
+    glyph: str
+    description: str
+    deployment: str  # its title
 
 
 @dataclass
@@ -74,8 +98,13 @@ class Span:
     fade: Segment | None  # ongoing: from today (or the start) to the right edge
     unknown_start_x: float | None  # where to put "?" before a drawing with no start
     unknown_end_x: float | None  # where to put "?" after a drawing with no end
-    events: list[Mark]
+    events: list[Mark]  # those on the axis; the table lists every event
+    tags: str = ""  # its technologies, when it is drawn once under "Several technologies"
+    before: str = ""  # what lies before the axis (it is clipped there, with a marker)
+    after: str = ""  # what lies after it
+    events_line: str = ""  # every event on the axis, in words, shown while the row has focus
     y: int = 0
+    height: int = 42  # timeline.ROW_HEIGHT, or EVENT_ROW_HEIGHT with a line of event labels
 
 
 @dataclass
@@ -103,11 +132,13 @@ class Timeline:
     last_year: int
     ticks: list[Tick]
     minor_ticks: list[float]  # month starts, only on short axes
+    months: list[MonthTick]  # the same months, named where there is room
     today_x: float | None
     today_text: str
     description: str
     groups: list[Group] = field(default_factory=list)  # SPANS
     items: list[Span] = field(default_factory=list)  # SPANS: each deployment once, for the table
+    event_rows: list[EventRow] = field(default_factory=list)  # SPANS: by date, undated last
     aggregate: Aggregate | None = None  # AGGREGATE
     event_kinds: list[EventKind] = field(default_factory=list)  # those drawn, for the legend
     has_bands: bool = False
@@ -115,6 +146,9 @@ class Timeline:
     has_planned: bool = False
     has_unknown: bool = False
     has_event_periods: bool = False  # some event is dated only to the month or year
+    has_clipped: bool = False  # some row continues beyond the years drawn
+    undated: bool = False  # nothing has a date: no axis is drawn, rather than an invented one
+    axis_height: int = 24  # timeline.AXIS_HEIGHT, taller when months are named
 
     @property
     def is_aggregate(self) -> bool:

@@ -88,6 +88,7 @@ def deployment_detail(request, slug):
             today=timezone.localdate(),
             group_by_technology=False,
             dom_id="mini",
+            compact=True,
         ),
     }
     return render(request, "deployments/deployment_detail.html", context)
@@ -301,7 +302,7 @@ def deployment_timeline(request):
     drawn = freshness.cached(
         "timeline",
         freshness.params_key(filterset.data, ignore=("page",)),
-        lambda: records.timeline_for(filterset.qs),
+        lambda: records.timeline_for(filterset.qs, filterset=filterset),
     )
     context.update({"total": facets.total(filterset), "timeline": drawn})
     return render(request, "deployments/deployment_timeline.html", context)

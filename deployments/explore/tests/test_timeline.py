@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from deployments.explore import timeline, timeline_aggregate
+from deployments.explore import charts, timeline, timeline_aggregate
 from deployments.models import Deployment, Event
 
 D = dt.date
@@ -218,7 +218,7 @@ def test_it_places_events_within_their_period():
     assert [m.kind for m in span.events] == ["announced", "contract", "ruling"]  # by date
 
 
-def test_it_lists_a_deployment_under_each_of_its_technologies():
+def test_it_draws_a_deployment_with_several_technologies_once_tagged_with_them():
     a = deployment(
         "A",
         start=D(2020, 1, 1),
@@ -226,14 +226,20 @@ def test_it_lists_a_deployment_under_each_of_its_technologies():
         technologies=("Synthetic tech Y", "Synthetic tech X"),
     )
     b = deployment("B", start=D(2021, 1, 1), start_precision="year", technologies=())
-    result = timeline.build([a, b], today=TODAY)
+    c = deployment("C", start=D(2021, 1, 1), start_precision="year", technologies=("Synthetic Z",))
+    result = timeline.build([a, b, c], today=TODAY)
 
     assert [(g.name, [r.id for r in g.rows]) for g in result.groups] == [
-        ("Synthetic tech X", ["A"]),
-        ("Synthetic tech Y", ["A"]),
+        ("Synthetic Z", ["C"]),
+        ("Several technologies", ["A"]),
         (timeline.NO_TECHNOLOGY, ["B"]),
     ]
-    assert [i.id for i in result.items] == ["A", "B"]  # the table lists each once
+    assert timeline.SEVERAL == charts.SEVERAL  # the home page's chart counts it the same way
+    (row,) = result.groups[1].rows
+    assert row.tags == "Synthetic tech Y, Synthetic tech X"
+    assert "Technologies: Synthetic tech Y, Synthetic tech X." in row.accessible_name
+    assert result.groups[0].rows[0].tags == ""
+    assert [i.id for i in result.items] == ["A", "B", "C"]
 
 
 def test_it_puts_everything_in_one_group_when_not_grouping():
@@ -340,10 +346,10 @@ def _hand_counted_example() -> list[dict]:
 
 
 def test_it_switches_to_aggregate_past_max_rows():
-    deployments = _hand_counted_example()[:3]  # 4 rows: B appears under two technologies
+    deployments = _hand_counted_example()[:3]  # 3 rows: B, with two technologies, is one
 
-    assert timeline.build(deployments, today=TODAY, max_rows=4).mode == timeline.SPANS
-    aggregated = timeline.build(deployments, today=TODAY, max_rows=3)
+    assert timeline.build(deployments, today=TODAY, max_rows=3).mode == timeline.SPANS
+    aggregated = timeline.build(deployments, today=TODAY, max_rows=2)
     assert aggregated.mode == timeline.AGGREGATE
     assert aggregated.groups == [] and aggregated.items == []
 
@@ -404,7 +410,8 @@ class _Elements(HTMLParser):
 
 def _mixed_example() -> tuple[list[dict], dict]:
     deployments = [
-        deployment("A", start=D(2002, 1, 1), start_precision="year", status="active"),
+        # Started 2012: not far enough before the others to be cut off as an outlier.
+        deployment("A", start=D(2012, 1, 1), start_precision="year", status="active"),
         deployment(
             "B",
             start=D(2019, 1, 1),
@@ -474,10 +481,10 @@ def test_it_never_draws_a_band_finer_than_its_date():
         x, width = _percent(element["x"]), _percent(element["width"])
         assert x in year_edges
         assert min(abs(x + width - edge) for edge in year_edges) < 0.002
-    # A's start band is the whole of 2002, which starts the axis.
-    year_2002 = result.ticks[0]
-    assert (year_2002.year, _percent(bands[0]["x"])) == (2002, year_2002.x)
-    assert _percent(bands[0]["width"]) == year_2002.width
+    # A's start band is the whole of 2012, which starts the axis.
+    year_2012 = result.ticks[0]
+    assert (year_2012.year, _percent(bands[0]["x"])) == (2012, year_2012.x)
+    assert _percent(bands[0]["width"]) == year_2012.width
 
 
 def test_it_writes_svg_numbers_with_a_decimal_point_in_any_language():
