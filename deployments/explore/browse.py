@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django_countries import countries
 
 from deployments.core import filters, freshness
-from deployments.explore import facets, mapdata, records
+from deployments.explore import facets, minimap, records
 from deployments.models import (
     Citation,
     Cost,
@@ -325,7 +325,7 @@ def _collection_summary(kind: str, key: str, published) -> dict:
             "mini_timeline": records.timeline_for(
                 published, group_by_technology=False, dom_id="mini", compact=True
             ),
-            "geojson": mapdata.first_features(published),
+            "geojson": minimap.first_features(published),
         }
 
     return freshness.cached(kind, key, compute)

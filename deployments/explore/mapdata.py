@@ -17,7 +17,8 @@ for GIS tools, far too heavy for a browser at a million records. The map reads
 `zoom` picks the grid's cell size; `view` (minlon,minlat,maxlon,maxlat) narrows the answer to
 what is on screen, without changing which records the filter selects.
 
-The no-JavaScript table and the mini maps are bounded here too (table_rows, first_features).
+The no-JavaScript table is bounded here too (table_rows), and so are the mini maps
+(MINI_MAP_RECORDS, minimap.first_features).
 """
 
 import hashlib
@@ -47,7 +48,7 @@ from django_countries import countries
 from deployments.core import filters, freshness
 from deployments.explore import outlines
 from deployments.models import Location
-from deployments.opendata import exports, geojson
+from deployments.opendata import exports
 
 # Past this many locations the server counts them on a grid instead of sending each one. At
 # about 30 bytes per location after gzip this caps the answer near 1 MB, and it is about as
@@ -176,16 +177,30 @@ POINT = '{"type":"Point","coordinates":[%r,%r]}'
 _text = json.encoder.encode_basestring  # a str as a JSON string, non-ASCII kept as is
 
 
-def area_properties(ids: list[str], wider: bool, region: str) -> str:
-    """The outlines to draw ("areas", world-atlas ids), as extra properties of a Feature."""
+def outline_fields(
+    precision: str, country, countries, name: str, has_point: bool
+) -> tuple[dict, list | None]:
+    """(extra properties, bbox) that make map.js draw a location as country outlines.
+
+    The properties are "areas" (world-atlas ids), "wider" (drawn wider than the place) and
+    "region" (a region's name); the bbox is the view that shows a region, else None. ({}, None)
+    for a location drawn by its own geometry alone. The explore map's data (individual_lines)
+    and the mini maps (minimap.py) both read this, so the two draw a place alike.
+    """
+    ids, wider, region = outlines.areas(precision, country, countries, name, has_point)
     if not ids:
-        return ""
-    text = ',"areas":[' + ",".join(_text(number) for number in ids) + "]"
+        return {}, None
+    fields: dict = {"areas": ids}
     if wider:
-        text += ',"wider":true'
+        fields["wider"] = True
     if region:
-        text += f',"region":{_text(region)}'
-    return text
+        fields["region"] = region
+    return fields, outlines.REGION_VIEWS.get(region)
+
+
+def area_properties(fields: dict) -> str:
+    """outline_fields' properties as the text of extra properties of a Feature."""
+    return "".join(f",{_text(key)}:{_dumps(value)}" for key, value in fields.items())
 
 
 def individual_lines(rows: list[tuple], *, titles: bool) -> Iterator[str]:
@@ -201,15 +216,15 @@ def individual_lines(rows: list[tuple], *, titles: bool) -> Iterator[str]:
             properties = f'"slug":{_text(slug)},"precision":{_text(precision)}'
             if titles:
                 properties += f',"title":{_text(title)}'
-            ids, wider, region = outlines.areas(precision, country, several, name, lon is not None)
-            if precision in AREA_WIDE or ids:
+            fields, bbox = outline_fields(precision, country, several, name, lon is not None)
+            if precision in AREA_WIDE or fields:
                 # An area is drawn with its name; a site's name is on the record page.
                 properties += f',"location":{_text(name)}'
-            properties += area_properties(ids, wider, region)
+            properties += area_properties(fields)
             geometry = "null" if lon is None else POINT % (_coordinate(lon), _coordinate(lat))
             line = FEATURE % (pk, geometry, properties)
-            if region:
-                line = line[:-1] + f',"bbox":{_dumps(outlines.REGION_VIEWS[region])}}}'
+            if bbox:
+                line = line[:-1] + f',"bbox":{_dumps(bbox)}}}'
             lines.append(line)
         yield ",\n".join(lines)
 
@@ -395,15 +410,7 @@ def _dumps(value) -> str:
 # The map page without JavaScript, and the mini maps -----------------------------------------
 
 
-def _has_location():
-    return Exists(
-        Location.objects.filter(
-            deployment=OuterRef("pk"), latitude__isnull=False, longitude__isnull=False
-        )
-    )
-
-
-def _has_place():
+def has_place():
     return Exists(Location.objects.filter(outlines.placed(), deployment=OuterRef("pk")))
 
 
@@ -429,7 +436,7 @@ def table_rows(deployments) -> list[dict]:
     Two queries: the first located records in the filter's order, then their locations.
     """
     limit = TABLE_LIMIT
-    ids = list(deployments.filter(_has_place()).values_list("pk", flat=True)[:limit])
+    ids = list(deployments.filter(has_place()).values_list("pk", flat=True)[:limit])
     rows = (
         Location.objects.filter(outlines.placed(), deployment_id__in=ids)
         .order_by("id")
@@ -457,20 +464,3 @@ def table_rows(deployments) -> list[dict]:
         by_record.setdefault(row["deployment_id"], []).append(row)
     ordered = [row for pk in ids for row in by_record.get(pk, [])]
     return ordered[:limit]
-
-
-def first_features(deployments) -> dict:
-    """A mini map's FeatureCollection: the first MINI_MAP_RECORDS located records in the
-    queryset's order, with every property (geojson.geojson), plus "records_shown" and
-    "records_more" (true when some were left out).
-
-    A page that embeds it grows with MINI_MAP_RECORDS, never with the register; the include
-    links to the full map when some are left out. Four queries whatever the number of records,
-    and no COUNT: reading one id past the limit says whether there are more.
-    """
-    limit = MINI_MAP_RECORDS
-    ids = list(deployments.filter(_has_location()).values_list("pk", flat=True)[: limit + 1])
-    collection = geojson.geojson(deployments.model.objects.filter(pk__in=ids[:limit]))
-    collection["records_shown"] = min(len(ids), limit)
-    collection["records_more"] = len(ids) > limit
-    return collection

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django_countries import countries
 
 from deployments.core import filters, freshness, querystrings, search
-from deployments.explore import charts, facets, mapdata, records, timeline
+from deployments.explore import charts, facets, mapdata, minimap, records, timeline
 from deployments.models import (
     Deployment,
     Involvement,
 )
-from deployments.opendata import citations, geojson
+from deployments.opendata import citations
 
 # Publishing saves the record a moment after stamping published_at.
 EDITED_AFTER = dt.timedelta(minutes=1)
@@ -29,7 +29,7 @@ def home(request):
             "figures": records.headline_figures(published),
             "by_year": charts.deployments_by_year(published),
             "spend_by_year": charts.spend_by_year(published),
-            "geojson": mapdata.first_features(published),
+            "geojson": minimap.first_features(published),
         }
 
     newest = list(published.order_by("-published_at", "-pk").values_list("pk", flat=True)[:6])
@@ -62,11 +62,11 @@ def deployment_detail(request, slug):
         if version is None:
             message = f"This record has no version {number}."
             return _bad_version(request, deployment, message, status=404)
-        features = records.version_geojson(deployment_then, deployment_then.locations.all())
         deployment, current = deployment_then, deployment
     else:
-        features = geojson.geojson(Deployment.objects.filter(pk=deployment.pk))
         current = deployment
+    # From the rows the page has read already (the version's, or the prefetched ones).
+    features = minimap.record_features(deployment, deployment.locations.all())
     latest_version = max((entry["version"] for entry in changes), default=None)
     reference = citations.record_reference(
         request, current, version.number if version else latest_version

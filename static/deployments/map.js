@@ -7,6 +7,9 @@
  * "Search this area", which reloads the page with a bbox so the count, list and downloads
  * narrow together.
  *
+ * A small map draws the features its page embeds (deployments/explore/minimap.py), which
+ * carry the same "areas" as the explore map's data, through the same draw().
+ *
  * The explore map reads /deployments/map.geojson (deployments/mapdata.py). Up to a threshold
  * it gets every location and clusters them here; past it the server counts them on a grid
  * ("mode": "grid"), and the map asks again for the visible area and zoom after each move.
@@ -659,8 +662,8 @@
             return;
         }
         // No tile server configured: nothing is requested from anywhere else. The bundled
-        // country outlines are the background; without them (a mini map, or they failed to
-        // load), a few lines of latitude and longitude keep the map readable.
+        // country outlines are the background; without them (they failed to load), a few
+        // lines of latitude and longitude keep the map readable.
         container.classList.add("map--no-tiles");
         (outlinesReady || Promise.resolve(null)).then(function (outlines) {
             if (outlines) {
@@ -934,25 +937,41 @@
         load(false);
     }
 
+    // A mini map draws its embedded features (deployments/explore/minimap.py) as the explore
+    // map draws its data, country outlines included, once they have loaded. It stays hidden
+    // when nothing could be drawn (the outlines failed, or none is bundled for a place): the
+    // page lists the locations as text anyway, and an empty box would say nothing.
     function startMiniMap(figure) {
         const container = figure.querySelector(".mini-map");
         const data = container && document.getElementById(container.dataset.features);
         if (!data || container.dataset.state) {
             return;
         }
-        figure.hidden = false;
-        const map = startMap(container, {});
-        // Small and "static-ish": no dragging on touch screens, where it would trap the page.
-        if (L.Browser.mobile) {
-            map.dragging.disable();
-        }
-        const drawn = draw(JSON.parse(data.textContent).features, {
-            linkRecords: container.dataset.link === "true",
-            recordUrl: container.dataset.recordUrl,
+        container.dataset.state = "loading";
+        const collection = JSON.parse(data.textContent);
+        const outlinesReady = loadOutlines(container.dataset.outlines);
+        outlinesReady.then(function (outlines) {
+            const drawn = draw(collection.features, {
+                linkRecords: container.dataset.link === "true",
+                recordUrl: container.dataset.recordUrl,
+            }, outlines);
+            // For the browser tests: features embedded, and features drawn by any mark.
+            container.dataset.featureCount = String(collection.features.length);
+            container.dataset.drawn = String(drawn.features.size);
+            if (!drawn.features.size) {
+                container.dataset.state = "empty";
+                return;
+            }
+            figure.hidden = false;
+            const map = startMap(container, {outlines: outlinesReady});
+            // Small and "static-ish": no dragging on touch screens, where it would trap the page.
+            if (L.Browser.mobile) {
+                map.dragging.disable();
+            }
+            fit(map, drawn.bounds, 9);
+            addTo(map, drawn);
+            container.dataset.state = "ready";
         });
-        fit(map, drawn.bounds, 9);
-        addTo(map, drawn);
-        container.dataset.state = "ready";
     }
 
     function start() {
