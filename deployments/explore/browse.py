@@ -62,11 +62,12 @@ def _index(request, template: str, sorts: dict, rows_for, *, kinds=None, extra=N
     form = IndexForm(request.GET, sorts, kinds)
     named = [name for name in request.GET if any(v.strip() for v in request.GET.getlist(name))]
     errors = filters.unknown_parameters(named, set(form.fields))
-    # A form field reads the last of repeated values: the others would be dropped unsaid.
+    # A form field reads the last of repeated values: the others would be dropped unsaid,
+    # a blank one too (sort=start&sort= would read as no sort and hide the bad "start").
     errors += [
         (name, f"Give {name} once: it takes a single value.")
         for name in form.fields
-        if len([v for v in request.GET.getlist(name) if v.strip()]) > 1
+        if name in named and len(request.GET.getlist(name)) > 1
     ]
     if form.is_valid() and not errors:
         paginator = Paginator(rows_for(form.cleaned_data), INDEX_PAGE_SIZE)
