@@ -19,7 +19,8 @@ issue's targets.
 Bounded in time: each scenario stops after a few seconds or a few requests, whichever comes
 first. Loopback only: the server binds 127.0.0.1 and nothing is fetched from anywhere else.
 PostgreSQL databases are created next to BENCH_DATABASE_URL (default: the local server) as
-`transparency_bench_<N>`, rebuilt unless --reuse; the named database itself is never touched.
+`transparency_bench_<N>` (--pg-prefix), rebuilt unless --reuse; the named database itself is
+never touched. `--only import` measures the bulk imports alone (run_imports).
 """
 
 import argparse
@@ -42,10 +43,14 @@ from urllib.parse import quote, urlencode, urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_PREFIX = "transparency_bench"  # --pg-prefix
 WORKERS = 4  # 2 cores: two workers per core keeps both busy while one waits on the database
 SEQUENTIAL = (20, 6.0)  # at most this many requests, or seconds, for one client
 CONCURRENT = (8, 8.0)  # clients, seconds
 SIDE_BY_SIDE = (20, 45.0)  # at most this many rounds (one request to each server), or seconds
+IMPORT_TARGET = 1_000  # file rows per second a bulk import must reach on PostgreSQL
+# Room for a register.zip of the bench's size in the import's own upload limit.
+IMPORT_MAX_BYTES = str(4_000_000_000)
 
 
 # Scenarios -----------------------------------------------------------------------------------
@@ -92,22 +97,29 @@ def prepare_database(kind: str, n: int, reuse: bool, workdir: Path) -> str:
             return migrated(url)
         path.unlink(missing_ok=True)
     else:
-        import psycopg
-
-        server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
-        name = f"transparency_bench_{n}"
-        url = with_database(server, name)
-        with psycopg.connect(server, autocommit=True) as admin:
-            found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            exists = found.fetchone()
-            if exists and reuse:
-                return migrated(url)
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')  # name built above, not input
-            admin.execute(f'CREATE DATABASE "{name}"')
+        url = fresh_postgres(f"{PG_PREFIX}_{n}", reuse)
+        if reuse and url.endswith("#reused"):
+            return migrated(url.removesuffix("#reused"))
     started = time.perf_counter()
     manage(url, "migrate", "--no-input", "-v", "0")
     manage(url, "generate_synthetic", str(n))
     print(f"  built {n:,} records on {kind} in {time.perf_counter() - started:.0f} s", flush=True)
+    return url
+
+
+def fresh_postgres(name: str, reuse: bool = False) -> str:
+    """The URL of database `name` next to BENCH_DATABASE_URL, created empty (or, with reuse
+    and when it exists, kept: then the URL ends in "#reused")."""
+    import psycopg
+
+    server = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+    url = with_database(server, name)
+    with psycopg.connect(server, autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if found.fetchone() and reuse:
+            return url + "#reused"
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')  # name built by us, not input
+        admin.execute(f'CREATE DATABASE "{name}"')
     return url
 
 
@@ -336,6 +348,53 @@ def run_database(kind: str, n: int, reuse: bool, workdir: Path) -> list[Scenario
     print_table(kind, n, plan, browser, side)
     print_writes(kind, writes)
     return plan
+
+
+def run_imports(kind: str, n: int, reuse: bool, workdir: Path) -> dict:
+    """The bench database's flat CSV and register.zip, each imported into a fresh empty
+    database of the same kind (bench/imports.py): {file name: its result}."""
+    print(f"\n== {kind}, {n:,} records: imports ==", flush=True)
+    source = prepare_database(kind, n, reuse, workdir)
+    files = Path(workdir) / f"import-files-{kind}"
+    files.mkdir(exist_ok=True)
+    python(source, "bench/imports.py", "export", str(files))
+    results = {}
+    for name in ("deployments.csv", "register.zip"):
+        if kind == "sqlite":
+            path = Path(workdir) / f"import-{n}.sqlite3"
+            path.unlink(missing_ok=True)
+            target = f"sqlite:///{path.resolve()}"
+        else:
+            target = fresh_postgres(f"{PG_PREFIX}_{n}_import")
+        manage(target, "migrate", "--no-input", "-v", "0")
+        # The flat CSV names technologies, which it never creates: the target has them.
+        extra = [str(files / "technologies.json")] if name.endswith(".csv") else []
+        os.environ["DJANGO_MAX_UPLOAD_BYTES"] = IMPORT_MAX_BYTES  # for the processes below
+        output = python(target, "bench/imports.py", "load", str(files / name), *extra)
+        results[name] = last_json_line(output)
+        print(f"  imported {name}", flush=True)
+    print_imports(kind, n, results)
+    return results
+
+
+def print_imports(kind: str, n: int, results: dict) -> None:
+    print(f"\nImports ({kind}, from {n:,} records, into an empty database):")
+    print("  a row is a data row of the file over all its tables; a record, a deployments row")
+    for name, r in results.items():
+        status = "" if r["ok"] else f" FAILED: {'; '.join(r['problems'])}"
+        print(
+            f"  {name}: {r['rows']:,} rows in {r['tables']} table(s), {r['records']:,} records "
+            f"in {r['seconds']:.1f} s: {r['rows'] / r['seconds']:,.0f} rows/s, "
+            f"{r['records'] / r['seconds']:,.0f} records/s{status}"
+        )
+    if kind == "postgres":
+        for name, r in results.items():
+            rate = r["rows"] / r["seconds"]
+            met = r["ok"] and rate >= IMPORT_TARGET
+            print(
+                f"  [{'met' if met else 'missed'}] import of {name} ≥ {IMPORT_TARGET:,} rows/s "
+                f"on PostgreSQL: {rate:,.0f} rows/s"
+            )
 
 
 def print_writes(kind: str, writes: dict) -> None:
@@ -749,6 +808,7 @@ def print_targets(kind: str, n: int, plan: list[Scenario], side: dict | None = N
 
 
 def main() -> None:
+    global PG_PREFIX  # noqa: PLW0603 (one option, read where databases are named)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument(
@@ -757,7 +817,21 @@ def main() -> None:
         help="sqlite, postgres or both (default: both, or postgres alone from 1,000,000)",
     )
     parser.add_argument("--reuse", action="store_true", help="keep a database built before")
+    parser.add_argument(
+        "--only",
+        choices=["reads", "import"],
+        help="reads: the pages, exports and writes alone; import: the bulk imports alone (the "
+        "bench database's flat CSV and register.zip, each imported into a fresh empty "
+        "database of the same kind, in file rows/s and records/s)",
+    )
+    parser.add_argument(
+        "--pg-prefix",
+        default=PG_PREFIX,
+        help=f"PostgreSQL databases are named <prefix>_<N> (default {PG_PREFIX}); imports go "
+        "to <prefix>_<N>_import",
+    )
     args = parser.parse_args()
+    PG_PREFIX = args.pg_prefix
     kinds = (
         args.db.split(",")
         if args.db
@@ -766,7 +840,11 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         for kind in kinds:
-            run_database(kind, args.n, args.reuse, Path(workdir))
+            if args.only != "import":
+                run_database(kind, args.n, args.reuse, Path(workdir))
+            if args.only != "reads":
+                # The reads' database is reused: the imports leave it as it is.
+                run_imports(kind, args.n, args.reuse or args.only is None, Path(workdir))
     print(f"\nmake bench finished in {time.perf_counter() - started:.0f} s")
 
 

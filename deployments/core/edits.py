@@ -67,14 +67,23 @@ def current_edit() -> Edit | None:
     return current.edit if current is not None else None
 
 
-@receiver(pre_create_historical_record)
-def stamp(sender, history_instance, **kwargs):
+def edit_for_rows() -> Edit | None:
+    """The Edit of the change being recorded (made now, for its first row), or None outside
+    recording(). Rows written in bulk send no pre_create_historical_record, so their writer
+    stamps them with this itself (importing/importer.py)."""
     current = _current.get()
     if current is None:
-        return
+        return None
     if current.edit is None:
         current.edit = Edit.objects.create(user=current.user, reason=current.reason)
-    history_instance.edit = current.edit
+    return current.edit
+
+
+@receiver(pre_create_historical_record)
+def stamp(sender, history_instance, **kwargs):
+    edit = edit_for_rows()
+    if edit is not None:
+        history_instance.edit = edit
 
 
 def forget_edit() -> None:

@@ -59,8 +59,14 @@ def deployment_saving(sender, instance, raw=False, **kwargs):
     )
     if before is None:
         return
+    instance._public_change = public_change(before, instance)
+
+
+def public_change(before: tuple, instance) -> bool:
+    """Whether saving instance over `before` (its published_at, then SHOWN_WHILE_UNPUBLISHED,
+    as stored) changes what the public sees, beyond what derived._any_public reads."""
     published_at, *shown = before
-    instance._public_change = shown[0] == Deployment.Publication.PUBLISHED or (
+    return shown[0] == Deployment.Publication.PUBLISHED or (
         published_at is not None
         and tuple(shown) != tuple(getattr(instance, f) for f in SHOWN_WHILE_UNPUBLISHED)
     )

@@ -4,6 +4,7 @@ deployment, its lists in cells.
 A mixin of importer.Importer, whose helpers (save, problem, deployment...) it calls."""
 
 from deployments.core import dates
+from deployments.importing.bulk import token
 from deployments.importing.import_files import (
     OWN_FIELDS,
     CellError,
@@ -44,6 +45,8 @@ class FlatFile:
     def run_flat(self, sheet: Sheet) -> None:
         total = len(sheet.rows)
         seen: dict[str, int] = {}
+        self.load_deployments(sheet)
+        self.load_flat_sources(sheet)
         for done, (number, row) in enumerate(sheet.rows, start=1):
             self.progress(sheet.name, done, total)
             slug = code(row, "slug")
@@ -65,6 +68,19 @@ class FlatFile:
             if deployment is not None:
                 self.flat_relations(deployment, technologies, roles, sheet, number, row, outcome)
 
+    def load_flat_sources(self, sheet: Sheet) -> None:
+        """The register's sources the file's sources columns may name, read at once."""
+        urls, titles = set(), set()
+        for _number, row in sheet.rows:
+            labels = split_multi(text(row, "sources"))
+            for label in labels:
+                if label.startswith(("http://", "https://")):
+                    urls.add(label)
+                else:
+                    titles |= {label, label.partition(": ")[2]}
+            titles.update(split_parallel(text(row, "source_titles"), len(labels)) or ())
+        self.sources["flat"] = self.load_sources(urls, titles - {""})
+
     def flat_technologies(self, sheet, number, row, outcome) -> list | None:
         if "technologies" not in sheet.header:
             return None
@@ -81,20 +97,26 @@ class FlatFile:
 
     def flat_relations(self, deployment, technologies, roles, sheet, number, row, outcome):
         if technologies is not None:
-            deployment.technologies.set(technologies)
+            self.links[token(deployment)] = (deployment, technologies)
         if roles is not None:
-            deployment.involvements.all().delete()
+            if outcome.action == "update":
+                self.writer.clear(Involvement, deployment.pk)
             notes = self.flat_role_notes(roles, sheet, number, row, outcome)
+            given = set()  # an organisation named twice in one role is one involvement
             for name, role in roles:
-                organisation, created = self.organisation(name)
+                organisation, created = self.organisation(name, sheet.name, number)
                 if created:
                     outcome.notes.append(f"New organisation “{name}”: complete it in the admin.")
-                Involvement.objects.get_or_create(
+                if (token(organisation), role) in given:
+                    continue
+                given.add((token(organisation), role))
+                involvement = Involvement(
                     deployment=deployment,
                     organisation=organisation,
                     role=role,
-                    defaults={"note": notes.get((name, role), "")},
+                    note=notes.get((name, role), ""),
                 )
+                self.stage(involvement, sheet.name, number, outcome)
         if outcome.action == "create":
             self.flat_new_record(deployment, sheet, number, row, outcome)
         elif any(text(row, c) for c in ("sources", "cost_amount", "locations", "legal_basis")):
@@ -168,7 +190,8 @@ class FlatFile:
                 outcome.notes.append(f"New source “{label}”: complete its title and publisher.")
             if source not in sources:
                 sources.append(source)
-                Citation.objects.create(deployment=deployment, source=source)
+                citation = Citation(deployment=deployment, source=source)
+                self.stage(citation, sheet.name, number, outcome)
         return sources
 
     def flat_new_record(self, deployment, sheet, number, row, outcome) -> None:

@@ -2,6 +2,7 @@
 
 A mixin of importer.Importer, whose helpers (save, problem, deployment...) it calls."""
 
+from deployments.importing.bulk import token
 from deployments.importing.import_files import (
     OWN_FIELDS,
     CellError,
@@ -13,7 +14,6 @@ from deployments.importing.import_files import (
     text,
 )
 from deployments.importing.tables import (
-    CHANGE_REASON,
     CHILD_MODELS,
     REFERENCES,
     ZIP_ORDER,
@@ -43,7 +43,9 @@ class PackageFile:
             return None
 
     def zip_technologies(self, sheet: Sheet, table: str) -> None:
-        for number, row in sheet.rows:
+        known = self.writer.existing_ids(Technology, self.file_ids(sheet))
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, len(sheet.rows))
             file_id = self._ids(sheet, number, row)
             found = self.technology(code(row, "slug")) or self.technology(text(row, "name"))
             action = "reuse"
@@ -53,25 +55,25 @@ class PackageFile:
                     name=text(row, "name"),
                     description=text(row, "description"),
                 )
-                self.keep_id(found, Technology, file_id)
-                if not self.save(found, sheet.name, number, {}):
+                self.writer.keep_id(found, Technology, file_id, known)
+                if not self.new_technology(found, sheet.name, number):
                     continue
                 action = "create"
             self.report.counts[(table, action)] += 1
             self.saved[table][file_id] = found
+        self.flush()
 
     def zip_organisations(self, sheet: Sheet, table: str) -> None:
-        for number, row in sheet.rows:
+        known = self.writer.existing_ids(Organisation, self.file_ids(sheet))
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, len(sheet.rows))
             file_id = self._ids(sheet, number, row)
             name = text(row, "name")
-            found = (
-                Organisation.objects.filter(name=name).first()
-                or Organisation.objects.filter(name__iexact=name).first()
-            )
+            found = self.find_organisation(name)
             action = "reuse"
             if found is None:
                 slug = code(row, "slug")
-                if not slug or Organisation.objects.filter(slug=slug).exists():
+                if not slug or self.slug_taken(Organisation, slug):
                     slug = self.unique_slug(Organisation, slug or name)
                 found = Organisation(
                     name=name,
@@ -81,25 +83,30 @@ class PackageFile:
                     website=code(row, "website"),
                     description=text(row, "description"),
                 )
-                self.keep_id(found, Organisation, file_id)
-                if not self.save(found, sheet.name, number, {}):
+                self.writer.keep_id(found, Organisation, file_id, known)
+                if not self.new_organisation(found, sheet.name, number):
                     continue
                 action = "create"
             self.report.counts[(table, action)] += 1
             self.saved[table][file_id] = found
+        self.flush()
 
     def zip_sources(self, sheet: Sheet, table: str) -> None:
-        for number, row in sheet.rows:
+        known = self.writer.existing_ids(Source, self.file_ids(sheet))
+        urls = {code(row, "url") for _number, row in sheet.rows} - {""}
+        untitled = {text(row, "title") for _n, row in sheet.rows if not code(row, "url")}
+        # Reuse what the register already had, never a row this file created: two rows
+        # of one file are two sources, even with one URL (the round trip keeps both).
+        existing = self.load_sources(urls, untitled)
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, len(sheet.rows))
             file_id = self._ids(sheet, number, row)
-            url = code(row, "url")
-            # Reuse what the register already had, never a row this file created: two rows
-            # of one file are two sources, even with one URL (the round trip keeps both).
-            existing = Source.objects.exclude(pk__in=self.created_sources).order_by("id")
-            same = existing.filter(
-                url=url, publisher=text(row, "publisher"), title=text(row, "title")
-            )
+            url, title, publisher = code(row, "url"), text(row, "title"), text(row, "publisher")
             # The same URL, publisher and title first (one page may be two sources).
-            found = same.first() or (existing.filter(url=url).first() if url else None)
+            same = [s for s in existing["label"][(publisher, title)] if s.url == url]
+            found = same[0] if same else None
+            if found is None and url and existing["url"][url]:
+                found = existing["url"][url][0]
             action = "reuse"
             if found is None:
                 try:
@@ -108,8 +115,8 @@ class PackageFile:
                     self.problem(sheet.name, number, error.column, error.message)
                     continue
                 found = Source(
-                    title=text(row, "title"),
-                    publisher=text(row, "publisher"),
+                    title=title,
+                    publisher=publisher,
                     source_type=code(row, "source_type"),
                     url=url,
                     archive_url=code(row, "archive_url"),
@@ -118,15 +125,16 @@ class PackageFile:
                     accessed=code(row, "accessed") or None,
                     notes=text(row, "notes"),
                 )
-                self.keep_id(found, Source, file_id)
+                self.writer.keep_id(found, Source, file_id, known)
                 if not self.save(found, sheet.name, number, {}):
                     continue
-                self.created_sources.append(found.pk)
                 action = "create"
             self.report.counts[(table, action)] += 1
             self.saved[table][file_id] = found
+        self.flush()
 
     def zip_deployments(self, sheet: Sheet, table: str) -> None:
+        self.load_deployments(sheet)
         total = len(sheet.rows)
         for done, (number, row) in enumerate(sheet.rows, start=1):
             self.progress(sheet.name, done, total)
@@ -135,6 +143,8 @@ class PackageFile:
             file_id = code(row, "id")
             if deployment is not None and file_id:
                 self.saved[table][int(file_id)] = deployment  # deployment() checked the id
+        self.flush()  # the child tables refer to the records by their ids
+        self.outcomes = {d.pk: outcome for d, outcome, _times in self.touched}
 
     def _reference(self, row: dict, column: str, required: bool = True):
         """The saved object a reference cell names, or CellError."""
@@ -152,17 +162,18 @@ class PackageFile:
         return found
 
     def zip_deployment_technologies(self, sheet: Sheet, table: str) -> None:
-        chosen: dict[int, list] = {d.pk: [] for d in self.saved["deployments"].values()}
-        for number, row in sheet.rows:
+        chosen: dict[int, list] = {token(d): [] for d in self.saved["deployments"].values()}
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, len(sheet.rows))
             try:
                 deployment = self._reference(row, "deployment_id")
                 technology = self._reference(row, "technology_id")
             except CellError as error:
                 self.problem(sheet.name, number, error.column, error.message)
                 continue
-            chosen[deployment.pk].append(technology)
+            chosen[token(deployment)].append(technology)
         for deployment in self.saved["deployments"].values():
-            deployment.technologies.set(chosen[deployment.pk])
+            self.links[token(deployment)] = (deployment, chosen[token(deployment)])
         self.report.counts[(table, "create")] += len(sheet.rows)
 
     def zip_children(self, sheet: Sheet, table: str) -> None:
@@ -170,12 +181,14 @@ class PackageFile:
         model = CHILD_MODELS[table]
         columns = dictionary.TABLES_BY_NAME[table].columns
         for deployment, outcome, _times in self.touched:
-            if outcome.action != "update":
-                continue
-            for old in model.objects.filter(deployment=deployment):
-                old._change_reason = CHANGE_REASON
-                old.delete()
-        for number, row in sheet.rows:
+            if outcome.action == "update":
+                self.writer.clear(model, deployment.pk)
+        self.writer.flush([model])  # deleted now, so that their ids are free for the file's
+        known = self.writer.existing_ids(model, self.file_ids(sheet))
+        refs = {n.removesuffix("_id"): n for n in REFERENCES}
+        total = len(sheet.rows)
+        for done, (number, row) in enumerate(sheet.rows, start=1):
+            self.progress(sheet.name, done, total)
             values, failed = {}, False
             for column in columns:
                 name = column.name
@@ -202,9 +215,9 @@ class PackageFile:
             if failed:
                 continue
             obj = model(**values)
-            self.keep_id(obj, model, self._ids(sheet, number, row))
-            refs = {n.removesuffix("_id"): n for n in REFERENCES}
+            self.writer.keep_id(obj, model, self._ids(sheet, number, row), known)
             deployment = values.get("deployment")
             outcome = self.outcomes.get(deployment.pk) if deployment else None
             if self.save(obj, sheet.name, number, refs, outcome):
                 self.report.counts[(table, "create")] += 1
+        self.flush()

@@ -85,8 +85,12 @@ class ImpreciseDateMixin:
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def before_save(self):
+        """What save() fills in before writing; bulk writes, which bypass save(), call it."""
         self._normalise_dates()
+
+    def save(self, *args, **kwargs):
+        self.before_save()
         super().save(*args, **kwargs)
 
 

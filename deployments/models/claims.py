@@ -181,11 +181,15 @@ class Location(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def before_save(self):
+        """What save() fills in before writing; bulk writes, which bypass save(), call it."""
         if self.geometry:
             self.longitude, self.latitude = geo.representative_point(self.geometry)
         else:
             self.longitude = self.latitude = None
+
+    def save(self, *args, **kwargs):
+        self.before_save()
         super().save(*args, **kwargs)
 
 
