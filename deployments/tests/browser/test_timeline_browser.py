@@ -33,7 +33,7 @@ def test_it_scrolls_inside_its_own_box_on_a_phone(page: Page, seed):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_it_draws_both_2022_contracts_on_a_2022_axis(page: Page, seed):
+def test_it_draws_both_2022_contracts_on_a_2022_axis(page: Page, seed, axe):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/deployments/timeline/?from=2022&to=2022")
     figure = page.locator("figure.tl")
@@ -68,3 +68,4 @@ def test_it_draws_both_2022_contracts_on_a_2022_axis(page: Page, seed):
     smartwatch.focus()
     expect(smartwatch.locator(".tl-events-line")).to_be_visible()
     expect(smartwatch.locator(".tl-event-label")).to_be_hidden()
+    assert axe(page, context="figure.tl") == []
