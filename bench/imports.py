@@ -34,6 +34,7 @@ from django.test import Client  # noqa: E402
 
 from deployments.importing import importer  # noqa: E402
 from deployments.models import Technology  # noqa: E402
+from deployments.opendata.register_zip import write_register_zip  # noqa: E402
 
 
 def _body(response) -> bytes:
@@ -42,13 +43,21 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def _zip() -> bytes:
+    """register.zip as /data/register.zip gives it (written here: that address may serve a
+    file built in the background, which a fresh database does not have yet)."""
+    out = io.BytesIO()
+    write_register_zip(out)
+    return out.getvalue()
+
+
 def export(directory: Path) -> dict:
     client = Client(SERVER_NAME="127.0.0.1")
     files = {
         # Every record, streamed as a query's download is: the bare address may be served
         # from a file built in the background, which a fresh database does not have yet.
         "deployments.csv": _body(client.get("/deployments.csv?sort=title")),
-        "register.zip": _body(client.get("/data/register.zip")),
+        "register.zip": _zip(),
     }
     for name, data in files.items():
         (directory / name).write_bytes(data)
