@@ -5,6 +5,7 @@ how the settings module is evaluated (`make test` sets DJANGO_DEBUG=1 for that).
 is override settings for the test session, which is what the static storage needs.
 """
 
+import hashlib
 import os
 
 import pytest
@@ -94,3 +95,34 @@ def _commits_inside_test_transactions(monkeypatch):
 
     monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)
+
+
+@pytest.fixture(autouse=True)
+def _register_files(request, tmp_path_factory):
+    """The whole-register files (deployments/opendata/register_files.py) in a folder of each
+    test's own: a test's rows are rolled back, so a file written in one must never be served
+    in another.
+
+    A worker writes them after each change; a test runs none, so here the first request that
+    finds no file for the current state writes it at once, and a change queues nothing. Tests
+    marked `register_worker` keep the real behaviour and run the worker themselves.
+    """
+    from deployments.opendata import register_files
+
+    test = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    folder = tmp_path_factory.getbasetemp() / "register-files" / test
+    storages = {
+        **settings.STORAGES,
+        "register_files": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        if request.node.get_closest_marker("register_worker"):
+            yield
+            return
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(register_files, "state_moved", lambda: None)
+            patch.setattr(register_files, "queue_build", register_files.build_now)
+            yield

@@ -229,6 +229,17 @@ IMPORT_UPLOAD_DIR = os.environ.get(
     "DJANGO_IMPORT_UPLOAD_DIR",
     str(Path(tempfile.gettempdir()) / f"register-imports-{_CACHE_PREFIX}"),
 )
+# register.zip and the whole-register CSV, written by the worker once per register state
+# (deployments/opendata/register_files.py) and served from here: a folder of this instance's
+# own, named by its database like the uploads' above.
+REGISTER_FILES_DIR = os.environ.get(
+    "DJANGO_REGISTER_FILES_DIR",
+    str(Path(tempfile.gettempdir()) / f"register-files-{_CACHE_PREFIX}"),
+)
+STORAGES["register_files"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": REGISTER_FILES_DIR},
+}
 # A checked upload not confirmed within this time expires; the worker removes its file.
 IMPORT_UPLOAD_TTL_SECONDS = int(os.environ.get("DJANGO_IMPORT_UPLOAD_TTL_SECONDS", 24 * 3600))
 

@@ -137,7 +137,16 @@ def refresh(pending: Pending) -> None:
         for group in [*pending.named, *pending.seen]:
             public = public or _any_public(group.order_by().values("pk"))
         if public:
-            freshness.touch()
+            _touch()
+
+
+def _touch() -> None:
+    freshness.touch()
+    # The whole-register files are written again for the new state, by the worker, once
+    # this commits (imported here: register_files reads the filters, which read the models).
+    from deployments.opendata import register_files
+
+    register_files.state_moved()
 
 
 def refresh_all(missing_only: bool = False) -> int:
@@ -151,7 +160,7 @@ def refresh_all(missing_only: bool = False) -> int:
             return export_rows.fill()
         search.write_documents(Deployment.objects.values("pk"))
         written = export_rows.write_all()
-        freshness.touch()
+        _touch()
         return written
 
 

@@ -8,12 +8,10 @@ Last-Modified from the register's last edit) so a client can ask "has it changed
 
 import codecs
 import itertools
-import tempfile
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -38,8 +36,11 @@ from deployments.opendata import (
     export_rows,
     exports,
     geojson,
+    register_files,
 )
-from deployments.opendata.register_zip import write_register_zip
+
+# The media type of every CSV download; header=present tells readers the first line names.
+CSV_TYPE = "text/csv; charset=utf-8; header=present"
 
 
 def _filter_or_json_400(request, also=(), without=("page",)):
@@ -72,11 +73,18 @@ def _data_response(request, make_response):
     response = freshness.conditional(lambda request: make_response(), settings.DATA_LICENSE_URL)(
         request
     )
+    return _data_headers(request, response)
+
+
+def _data_headers(request, response):
     # Stored by caches, but always revalidated: a correction must show at once.
     patch_cache_control(response, public=True, no_cache=True)
     data_page = request.build_absolute_uri(reverse("data"))
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link, X-Data-License"
+    response["Access-Control-Expose-Headers"] = (
+        "ETag, Last-Modified, Link, X-Data-License, Accept-Ranges, Content-Range, "
+        "X-Register-State, X-Register-State-Date"
+    )
     response["Link"] = (
         f'<{settings.DATA_LICENSE_URL}>; rel="license", <{data_page}>; rel="describedby"'
     )
@@ -132,6 +140,16 @@ def deployments_csv(request):
         message = "bom=1 starts the file with a byte-order mark, for Excel; leave it out otherwise."
         return _json_error([{"parameter": "bom", "message": message}], 400)
 
+    if _whole_register(request):
+        return _register_file(
+            request,
+            register_files.CSV,
+            _base_url(request),
+            filename=exports.filename(filterset.active, request.GET, "csv"),
+            content_type=CSV_TYPE,
+            prefix=codecs.BOM_UTF8 if bom else b"",
+        )
+
     def make():
         # Each record's line written ahead, read in one query (export_rows.py).
         chunks = export_rows.csv_chunks(filterset.qs, _base_url(request))
@@ -139,9 +157,7 @@ def deployments_csv(request):
             # Excel reads a CSV without the mark in the machine's legacy code page; other
             # tools take the mark for data, so the plain download goes without.
             chunks = itertools.chain([codecs.BOM_UTF8], chunks)
-        response = StreamingHttpResponse(
-            chunks, content_type="text/csv; charset=utf-8; header=present"
-        )
+        response = StreamingHttpResponse(chunks, content_type=CSV_TYPE)
         name = exports.filename(filterset.active, request.GET, "csv")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
@@ -304,23 +320,47 @@ def datapackage_json(request):
 
 @require_safe
 def register_zip(request):
-    def make():
-        # Built in a temporary file (in memory up to 10 MB, then on disk) so memory does not
-        # grow with the register; zip needs to seek back to write its directory.
-        spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)
-        write_register_zip(spool)
-        spool.seek(0)
-        return FileResponse(
-            spool, as_attachment=True, filename="register.zip", content_type="application/zip"
-        )
+    return _register_file(
+        request,
+        register_files.ZIP,
+        None,
+        filename="register.zip",
+        content_type="application/zip",
+    )
 
-    return _data_response(request, make)
+
+def _whole_register(request) -> bool:
+    """No filter, order or page asked (bom only adds a mark): the prebuilt file's bytes."""
+    return all(name == "bom" or not any(request.GET.getlist(name)) for name in request.GET)
+
+
+def _register_file(request, kind, base, **how):
+    """A whole-register file as the worker last wrote it (register_files.py): never written
+    here, so a request costs the same at any size."""
+    state = freshness.request_state(request)
+    found = register_files.servable(kind, state, base)
+    if found is None:
+        return _data_headers(
+            request,
+            register_files.not_ready(
+                "The download is being prepared from the current register. "
+                f"Please try again in {register_files.RETRY_AFTER_SECONDS} seconds."
+            ),
+        )
+    return _data_headers(request, register_files.respond(request, found, state, **how))
 
 
 @require_safe
 def data_page(request):
     reference = citations.register_reference(request)
+    state = freshness.request_state(request)
+    files = register_files.built(register_files.ZIP)
     context = {
+        # What /data/register.zip gives now, when it is not of the current state (the
+        # worker is writing it): the register as it was at that date, or nothing yet.
+        "files_current": any(f.holds(state) for f in files),
+        "files_as_of": files[0].changed if files else None,
+        "files_any": bool(files),
         "columns": dictionary.EXPORT_COLUMNS,
         "tables": dictionary.TABLES,
         "licence": datapackage.licence(),

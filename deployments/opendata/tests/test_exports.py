@@ -326,12 +326,14 @@ def test_it_never_exports_drafts_reviews_or_withdrawn_records(client, cast):
             assert hidden not in text, url
 
 
-@pytest.mark.parametrize("url", ["/deployments.csv", "/deployments.geojson"])
+# With an order asked, so the CSV is streamed: the whole register's is a file written by the
+# worker (test_register_files.py).
+@pytest.mark.parametrize("url", ["/deployments.csv?sort=title", "/deployments.geojson"])
 def test_it_exports_in_a_number_of_queries_that_does_not_grow(
     client, django_assert_num_queries, url
 ):
     # The CSV: the freshness state, then the one statement that writes every row (csv_export).
-    queries = 2 if url.endswith("csv") else 4
+    queries = 2 if ".csv" in url else 4
     make_records(5)
     with django_assert_num_queries(queries):
         assert len(body(client.get(url))) > 100
