@@ -146,6 +146,10 @@ class Importer(FlatFile, PackageFile):
         self.shared: dict[str, dict] | None = None
         self.sources: dict[str, dict] = {}
         self.slugs: dict[type, set[str]] = defaultdict(set)  # slugs this import gives
+        # Slugs asked of the database at once (a record's slug made from its title), and
+        # those of them it has.
+        self.slugs_asked: dict[type, set[str]] = defaultdict(set)
+        self.slugs_found: dict[type, set[str]] = defaultdict(set)
 
     # Shared helpers
 
@@ -187,17 +191,17 @@ class Importer(FlatFile, PackageFile):
     def unique_slug(self, model, base: str) -> str:
         base = (slugify(base) or "record")[:180]
         slug, n = base, 2
-        while (
-            slug in RESERVED_SLUGS
-            or slug in self.slugs[model]
-            or model.objects.filter(slug=slug).exists()
-        ):
+        while slug in RESERVED_SLUGS or self.slug_taken(model, slug):
             slug, n = f"{base}-{n}", n + 1
         self.slugs[model].add(slug)
         return slug
 
     def slug_taken(self, model, slug: str) -> bool:
-        return slug in self.slugs[model] or model.objects.filter(slug=slug).exists()
+        if slug in self.slugs[model]:
+            return True
+        if slug in self.slugs_asked[model]:  # asked for the whole file at once
+            return slug in self.slugs_found[model]
+        return model.objects.filter(slug=slug).exists()
 
     # Reference data: read once, whole (the register has tens or hundreds of each, not
     # tens of thousands), and kept up to date with the entries this import creates.
@@ -326,11 +330,17 @@ class Importer(FlatFile, PackageFile):
                 getattr(deployment, f) for f in ("published_at", *SHOWN_WHILE_UNPUBLISHED)
             )
             self.existing[deployment.slug] = self.existing[f"#{deployment.pk}"] = deployment
-        titles = set()
+        titles, bases = set(), set()
         for _number, row in sheet.rows:
             key = code(row, "slug") or f"#{code(row, 'id')}"
             if key not in self.existing:
                 titles.add(" ".join(text(row, "title").split()).upper())
+                if not code(row, "slug"):  # unique_slug makes it from the title
+                    bases.add((slugify(text(row, "title")) or "record")[:180])
+        for batch in chunks(sorted(bases)):
+            found = Deployment.objects.filter(slug__in=batch).values_list("slug", flat=True)
+            self.slugs_found[Deployment].update(found)
+        self.slugs_asked[Deployment] |= bases
         titles.discard("")
         for batch in chunks(sorted(titles)):
             same = Deployment.objects.annotate(key=Upper("title")).filter(key__in=batch)
