@@ -372,21 +372,25 @@ def run_imports(kind: str, n: int, reuse: bool, workdir: Path) -> dict:
         os.environ["DJANGO_MAX_UPLOAD_BYTES"] = IMPORT_MAX_BYTES  # for the processes below
         output = python(target, "bench/imports.py", "load", str(files / name), *extra)
         results[name] = last_json_line(output)
-        print(f"  imported {name}", flush=True)
+        print(f"  imported {import_line(name, results[name])}", flush=True)
     print_imports(kind, n, results)
     return results
+
+
+def import_line(name: str, r: dict) -> str:
+    status = "" if r["ok"] else f" FAILED: {'; '.join(r['problems'])}"
+    return (
+        f"{name}: {r['rows']:,} rows in {r['tables']} table(s), {r['records']:,} records "
+        f"in {r['seconds']:.1f} s: {r['rows'] / r['seconds']:,.0f} rows/s, "
+        f"{r['records'] / r['seconds']:,.0f} records/s{status}"
+    )
 
 
 def print_imports(kind: str, n: int, results: dict) -> None:
     print(f"\nImports ({kind}, from {n:,} records, into an empty database):")
     print("  a row is a data row of the file over all its tables; a record, a deployments row")
     for name, r in results.items():
-        status = "" if r["ok"] else f" FAILED: {'; '.join(r['problems'])}"
-        print(
-            f"  {name}: {r['rows']:,} rows in {r['tables']} table(s), {r['records']:,} records "
-            f"in {r['seconds']:.1f} s: {r['rows'] / r['seconds']:,.0f} rows/s, "
-            f"{r['records'] / r['seconds']:,.0f} records/s{status}"
-        )
+        print(f"  {import_line(name, r)}")
     if kind == "postgres":
         for name, r in results.items():
             rate = r["rows"] / r["seconds"]
