@@ -251,6 +251,10 @@ def technology_detail(request, slug):
 
 
 def country_detail(request, code):
+    # Two ASCII letters only: django-countries reads digits as a numeric code, and int()
+    # fails on digits that are not ASCII ("²").
+    if not (len(code) == 2 and code.isascii() and code.isalpha()):
+        raise Http404("This is not a country code.")
     if code != code.upper():
         return HttpResponsePermanentRedirect(f"/countries/{code.upper()}/")
     name = countries.name(code)

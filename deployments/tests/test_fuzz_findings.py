@@ -83,3 +83,10 @@ def test_it_refuses_a_nul_byte_in_any_filter_value(client, cast, query):
 
 def test_it_refuses_a_nul_byte_in_an_index_search(client, cast):
     assert client.get("/organisations/?q=police%00").status_code == 400
+
+
+@pytest.mark.parametrize("code", ["²", "³", "²²", "826", "G1"])
+def test_it_answers_a_country_code_that_is_not_two_letters_with_a_404(client, cast, code):
+    response = client.get(f"/countries/{code}/")
+
+    assert response.status_code == 404

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.http import QueryDict
 from django.utils.http import http_date
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from deployments.core import filters, freshness
@@ -25,7 +26,12 @@ BASE = "http://testserver/"
 
 
 def run_worker() -> None:
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    """What the worker beside the site does, in this process and the test's transaction.
+    Its close_old_connections() would close a connection older than CONN_MAX_AGE, which on
+    PostgreSQL ends the test's transaction: a worker of its own would open a new one."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(db_worker, "close_old_connections", lambda: None)
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 def first_build(client) -> None:
