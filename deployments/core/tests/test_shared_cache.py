@@ -138,7 +138,9 @@ def test_an_edit_through_one_server_shows_at_once_through_both(two_servers):
     pages = [
         "/deployments/",
         "/deployments/?organisation=synthetic-police-force",
-        "/deployments.csv",
+        # Filtered: the unfiltered CSV is the worker's prebuilt file, which lags an edit by
+        # design until the next build (opendata/register_files.py, test_register_files.py).
+        "/deployments.csv?organisation=synthetic-police-force",
     ]
     for base in two_servers:  # both warm: every count cached, in Redis
         for page in pages:
