@@ -148,6 +148,7 @@ def job_page(request, pk: int):
         job=job,
         report=report,
         progress=_progress_rows(job),
+        problems_so_far=jobs.progress(job).get("problems", 0),
         confirmable=job.stage == ImportJob.Stage.CHECKED and report.get("ok", False),
         expires=jobs.expires_at(job),
         # Without JavaScript the page reloads itself while the job runs, unless asked not to.
@@ -177,6 +178,7 @@ def job_progress(request, pk: int):
             "stage_label": job.get_stage_display(),
             "running": job.is_running,
             "tables": _progress_rows(job) if job.is_running else [],
+            "problems": jobs.progress(job).get("problems", 0) if job.is_running else 0,
         },
         headers={"Cache-Control": "no-store"},
     )

@@ -3,6 +3,8 @@ deployment, its lists in cells.
 
 A mixin of importer.Importer, whose helpers (save, problem, deployment...) it calls."""
 
+import math
+
 from deployments.core import dates
 from deployments.importing.bulk import token
 from deployments.importing.import_files import (
@@ -325,14 +327,22 @@ class FlatFile:
             precisions = [precision] + [""] * (len(names) - 1)
         if countries is None:
             countries = self.countries_of_first(row, names, precision)
-        # The point is the first located place's (csv_export.CELLS["latitude"]), whose
-        # precision is location_precision: the first location of that precision gets it.
-        pointed = next((i for i, p in enumerate(precisions) if p == precision), 0)
+        points = listed = self.flat_points(sheet, number, row, names, outcome)
+        if outcome.problems:
+            return
+        if points is None:  # an older file: one point, the first located place's
+            # (csv_export.CELLS["latitude"]), whose precision is location_precision: the first
+            # location of that precision gets it.
+            pointed = next((i for i, p in enumerate(precisions) if p == precision), 0)
+            points = [None] * len(names)
+            if lat is not None and lon is not None:
+                points[pointed] = (lat, lon)
         for i, name in enumerate(names):
             codes = [c for c in countries[i].split(",") if c]
             geometry = None
-            if i == pointed and lat is not None and lon is not None:
-                geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
+            if points[i] is not None:
+                latitude, longitude = points[i]
+                geometry = {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
             location = Location(
                 deployment=deployment,
                 name=name,
@@ -348,12 +358,42 @@ class FlatFile:
                 {
                     "name": "locations",
                     "precision": "location_precisions",
-                    "geometry": "latitude",
+                    "geometry": "latitude" if listed is None else "location_latitudes",
                     "country": "location_countries",
                     "countries": "location_countries",
                 },
                 outcome,
             )
+
+    def flat_points(self, sheet, number, row, names, outcome) -> list | None:
+        """Each location's (latitude, longitude) or None, from location_latitudes and
+        location_longitudes; None, with no problem, for a file without them."""
+        latitudes = self.parallel(sheet, number, row, "location_latitudes", names, outcome)
+        longitudes = self.parallel(sheet, number, row, "location_longitudes", names, outcome)
+        if latitudes is None or longitudes is None:
+            return None
+        points = []
+        for name, latitude, longitude in zip(names, latitudes, longitudes, strict=True):
+            if bool(latitude.strip()) != bool(longitude.strip()):
+                message = f"“{name}” has half a point: give both its latitude and longitude."
+                self.problem(sheet.name, number, "location_latitudes", message, outcome)
+                return None
+            if not latitude.strip():
+                points.append(None)
+                continue
+            try:
+                point = (float(latitude), float(longitude))
+            except ValueError:
+                point = (math.nan, math.nan)
+            if not all(map(math.isfinite, point)):
+                message = (
+                    f"“{name}”: its latitude and longitude are numbers in decimal degrees, "
+                    "as 51.5072 and -0.1276."
+                )
+                self.problem(sheet.name, number, "location_latitudes", message, outcome)
+                return None
+            points.append(point)
+        return points
 
     def countries_of_first(self, row, names, precision) -> list[str]:
         """An older file's countries, which list every location's: only when there is one

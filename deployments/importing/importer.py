@@ -129,7 +129,12 @@ class Importer(FlatFile, PackageFile):
         self.report = report
         self.publish = publish
         self.can_publish = can_publish
-        self.progress = progress or (lambda table, done, total: None)
+        told = progress or (lambda table, done, total, problems: None)
+
+        def tell(table: str, done: int, total: int) -> None:
+            told(table, done, total, len(report.problems))
+
+        self.progress = tell
         self.writer = Writer(self.problem)
         self.writer.created_later[Deployment] = []
         # file id -> saved object, per table
@@ -565,7 +570,8 @@ def run(
     publish: bool = False,
     can_publish: bool = True,
     commit: bool = True,
-    progress: Callable[[str, int, int], None] | None = None,
+    # Called as rows are read: (table, rows done, rows in it, problems found so far).
+    progress: Callable[[str, int, int, int], None] | None = None,
 ) -> Report:
     """Import a file (the CSV export or register.zip): all of it, or nothing.
 

@@ -61,21 +61,25 @@ def _progress_key(job_id: int) -> str:
 
 
 def progress(job: ImportJob) -> dict:
-    """What the running step has done so far: {"tables": [[table, done, total], ...]}."""
-    return cache.get(_progress_key(job.pk)) or {"tables": []}
+    """What the running step has done so far:
+    {"tables": [[table, done, total], ...], "problems": found so far}."""
+    return cache.get(_progress_key(job.pk)) or {"tables": [], "problems": 0}
 
 
 def _progress_recorder(job_id: int):
     tables: dict[str, list[int]] = {}
     last = 0.0
 
-    def record(table: str, done: int, total: int) -> None:
+    def record(table: str, done: int, total: int, problems: int) -> None:
         nonlocal last
         tables[table] = [done, total]
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY_SECONDS or done >= total:
             last = now
-            entry = {"tables": [[name, *counts] for name, counts in tables.items()]}
+            entry = {
+                "tables": [[name, *counts] for name, counts in tables.items()],
+                "problems": problems,
+            }
             cache.set(_progress_key(job_id), entry, timeout=24 * 3600)
 
     return record

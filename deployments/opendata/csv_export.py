@@ -70,7 +70,8 @@ class Cell:
     order: str = ""
     where: str = ""
     distinct: bool = False  # joined: each value once, in code point order (Python's sorted())
-    format: str = "text"  # text, integer, decimal, float, timestamp, or date:<precision field>
+    # text, integer, decimal, float, timestamp, date:<precision field>, or (joined) floats
+    format: str = "text"
 
 
 def _own(field: str, format: str = "text") -> Cell:
@@ -246,6 +247,8 @@ CELLS = {
     "end_text": _own("end_date", "end_text"),
     # "2022-05 contract: Contract awarded to …", in date order.
     "events": Cell("joined", "r.kind", "events", 'r."date", r.id', format="event"),
+    "location_latitudes": Cell("joined", "r.latitude", "locations", "r.id", format="floats"),
+    "location_longitudes": Cell("joined", "r.longitude", "locations", "r.id", format="floats"),
 }
 ROW = [CELLS[column] for column in exports.EXPORT_HEADER]
 # The cells that show shared entries' names (technologies, organisations): neighbours, so a
@@ -269,7 +272,7 @@ if {c for c, cell in CELLS.items() if cell.format in ("integer", "decimal", "flo
 # The formats each kind of cell is written in by both generators ("integer": never NULL).
 FORMATS = {
     "own": {"text", "integer", "timestamp", "date", "end_text"},
-    "joined": {"text", "date", "event"},
+    "joined": {"text", "date", "event", "floats"},
 }
 FORMATS["first"] = {"text", "decimal", "float"}
 for _column, _cell in CELLS.items():
@@ -358,10 +361,24 @@ def _item(cell: Cell) -> str:
     would skip a NULL."""
     if cell.format.startswith("date:"):
         return f"COALESCE({_date(cell.value, cell.format.removeprefix('date:'))}, '')"
+    if cell.format == "floats":  # each as repr() writes it: _float(), or _sqlite()'s writer
+        if connection.vendor == "postgresql":
+            number = _float(cell.value)
+        else:  # 17 significant digits give the float back exactly; Python shortens them
+            number = f"printf('%%!.17g', {cell.value})"
+        return f"CASE WHEN {cell.value} IS NULL THEN '' ELSE {number} END"
     if cell.format == "event":  # an event's date is always known (Event's constraint)
         note = "CASE WHEN r.description <> '' THEN ': ' || r.description ELSE '' END"
         return f"""{_date('r."date"', "r.date_precision")} || ' ' || {cell.value} || {note}"""
     return cell.value
+
+
+def _float(column: str) -> str:
+    """PostgreSQL: a float8 as repr() writes it. float8's text is the shortest exact form, as
+    repr(), but "2" where repr() writes "2.0" (and "1e+15" where it writes
+    "1000000000000000.0", beyond any longitude)."""
+    t = f"{column}::text"
+    return f"CASE WHEN strpos({t}, '.') + strpos({t}, 'e') = 0 THEN {t} || '.0' ELSE {t} END"
 
 
 def _own_value(cell: Cell, own) -> str:
@@ -388,14 +405,15 @@ def _own_value(cell: Cell, own) -> str:
 def _groups(row: list[Cell]):
     """The row's cells in runs that one query writes: neighbouring cells from the same rows,
     the same kind and, for `first`, the same order, condition and whether they are floats
-    (which SQLite returns apart). An own or distinct cell is a run of its own."""
+    (which SQLite returns apart); for `joined`, the same order and whether they are floats.
+    An own or distinct cell is a run of its own."""
 
     def key(cell: Cell):
         if cell.how == "own" or cell.distinct:
             return ("alone", id(cell))
         if cell.how == "first":
             return ("first", cell.rows, cell.order, cell.where, cell.format == "float")
-        return ("joined", cell.rows, cell.order)
+        return ("joined", cell.rows, cell.order, cell.format == "floats")
 
     for _key, run in groupby(enumerate(row), key=lambda item: key(item[1])):
         yield list(run)
@@ -414,12 +432,6 @@ def _postgresql(deployments, base_url: str, row: list[Cell]):
     """(SQL, params, write a fetched row) selecting the cells of each deployment, in the
     queryset's order; csv.writer quotes them."""
 
-    def number(column: str) -> str:
-        # float8's text is the shortest exact form, as repr(), but "2" where repr() writes
-        # "2.0" (and "1e+15" where it writes "1000000000000000.0", beyond any longitude).
-        t = f"{column}::text"
-        return f"CASE WHEN strpos({t}, '.') + strpos({t}, 'e') = 0 THEN {t} || '.0' ELSE {t} END"
-
     def related(cell: Cell) -> str:
         if cell.how == "joined":
             only = f" FILTER (WHERE {cell.where})" if cell.where else ""
@@ -428,7 +440,7 @@ def _postgresql(deployments, base_url: str, row: list[Cell]):
         if cell.format == "decimal":  # numeric(16, 2): always two places, as f"{Decimal:f}"
             return f"{cell.value}::text"
         if cell.format == "float":
-            return number(cell.value)
+            return _float(cell.value)
         return _neutralised(cell.value)
 
     # The list's order as a number, from the queryset's own ORDER BY, so it survives joins.
@@ -521,6 +533,7 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
 
     # The line as outputs: runs of text cells joined into one, each float on its own.
     outputs, pending = [], []
+    floats = set()  # the outputs that are lists of floats
     for run in _groups(row):
         first = run[0][1]
         if first.how == "own":
@@ -533,6 +546,16 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
                 pending.append(_own_value(first, own))
             else:
                 pending.append(f"COALESCE({_own_value(first, own)}, '')")
+        elif first.format == "floats":  # each on its own, for the writer to shorten
+            if pending:
+                outputs.append(" || ',' || ".join(pending))
+                pending = []
+            for _i, cell in run:
+                floats.add(len(outputs))
+                outputs.append(
+                    f"COALESCE((SELECT group_concat(v, '; ') FROM (SELECT {_item(cell)} AS v "
+                    f"{rows(cell)} ORDER BY {cell.order})), '')"
+                )
         elif first.how == "joined":
             # group_concat() follows the order of an ORDER BY subquery (SQLite before 3.44
             # has no ORDER BY inside it).
@@ -579,4 +602,17 @@ def _sqlite(deployments, base_url: str, row: list[Cell]):
     sql = f"SELECT {', '.join(outputs)} FROM ({inner_sql}) AS f"
     # The outputs' text, then a comma between them: str() of a float is repr().
     template = ",".join(["%s"] * len(outputs)) + "\r\n"
-    return sql, params, template.__mod__
+    if not floats:
+        return sql, params, template.__mod__
+
+    def write(values):
+        return template % tuple(
+            _shortest(value) if i in floats else value for i, value in enumerate(values)
+        )
+
+    return sql, params, write
+
+
+def _shortest(joined: str) -> str:
+    """A list of floats at 17 significant digits, each as repr() writes it, neutralised."""
+    return cells.neutralise("; ".join(repr(float(v)) if v else "" for v in joined.split("; ")))

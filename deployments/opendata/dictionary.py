@@ -47,10 +47,19 @@ def _list_pattern_of(one: str) -> str:
     return f"^({one})(; ({one}))*$"
 
 
+# A float as Python's repr() writes one (and PostgreSQL's float8 text, csv_export._float).
+FLOAT_PATTERN = r"-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?"
+
+
 def _parallel_pattern(one: str) -> str:
     """A Table Schema pattern for a parallel list (PARALLEL_FORMAT) of values matching `one`,
     each of which may be empty."""
     return f"^({one})?(; ?({one})?)*$"
+
+
+# A parallel list of floats, as a text cell: an apostrophe before a first value that is
+# negative (cells.neutralise).
+NEUTRALISED_FLOATS = "^'?" + _parallel_pattern(FLOAT_PATTERN).removeprefix("^")
 
 
 def _parallel(name, description, example, of, **kwargs) -> "Column":
@@ -388,6 +397,23 @@ EXPORT_COLUMNS = [
             + ")(: .*)?"
         ),
         format_note=MULTI_FORMAT,
+    ),
+    # latitude and longitude above are one point per record; these are every location's, so
+    # a file this export wrote imports back with each site where it was.
+    _parallel(
+        "location_latitudes",
+        "The latitude of each location's point (WGS84 decimal degrees: the pin, or a point "
+        "inside its area); empty for a location without one.",
+        "51.5072; ",
+        "locations",
+        pattern=NEUTRALISED_FLOATS,
+    ),
+    _parallel(
+        "location_longitudes",
+        "The longitude of each location's point, as location_latitudes.",
+        "-0.1276; ",
+        "locations",
+        pattern=NEUTRALISED_FLOATS,
     ),
 ]
 # Written as numbers: never prefixed against spreadsheet formulas (a negative longitude must

@@ -38,7 +38,7 @@ BATCH_SIZE = 2000
 
 # Bumped when an export's format changes, so cached copies (ETag) are not reused and the
 # CSV lines stored ahead are written again (export_rows.FORMAT).
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 
 # Batches of records --------------------------------------------------------------------------

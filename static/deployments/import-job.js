@@ -8,6 +8,7 @@
     if (!section) return;
     const status = document.getElementById("import-progress-status");
     const body = section.querySelector("#import-progress-tables tbody");
+    const problems = document.querySelector("#import-progress-problems strong");
     const number = new Intl.NumberFormat("en-GB");
     const POLL_MS = 1000;
     // The status line is a live region: announce it only now and then, not on every poll.
@@ -33,6 +34,7 @@
 
     function show(state) {
         body.replaceChildren(...state.tables.map(row));
+        problems.textContent = number.format(state.problems);
         const current = state.tables[state.tables.length - 1];
         const now = Date.now();
         if (current && now - announced >= ANNOUNCE_MS) {

@@ -82,6 +82,32 @@ def test_it_keeps_every_location_and_the_point_where_it_was(client, tmp_path):
     )
 
 
+def test_it_puts_each_exact_site_back_where_it_was(client, tmp_path):
+    # One point per record in latitude/longitude; every site's in the parallel lists. West of
+    # Greenwich, so the list starts with a minus, which the CSV neutralises.
+    awkward_register()
+    deployment = Deployment.objects.get(slug="synthetic-awkward")
+    for name, point in (("Synthetic site A", [-0.25, 51.25]), ("Synthetic site B", [-1.5, 52.0])):
+        Location.objects.create(
+            deployment=deployment,
+            name=name,
+            precision="exact",
+            country="GB",
+            geometry={"type": "Point", "coordinates": point},
+        )
+    data = csv_export(client, "sort=title&q=formula")
+    assert b"'-0.25; -1.5" in data or b"; -0.25; -1.5" in data
+
+    empty_the_register_but_its_vocabulary()
+    import_csv(data, tmp_path)
+    sites = Location.objects.filter(precision="exact").order_by("name")
+    assert [(s.name, s.geometry["coordinates"]) for s in sites] == [
+        ("Synthetic site A", [-0.25, 51.25]),
+        ("Synthetic site B", [-1.5, 52.0]),
+    ]
+    assert csv_export(client, "sort=title&q=formula") == data
+
+
 def test_it_keeps_each_sources_title_publisher_and_date(client, tmp_path):
     awkward_register()
     data = csv_export(client, "q=formula")

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from deployments.importing import importer, jobs
 from deployments.importing.tests.test_import import csv_file, row
-from deployments.importing.tests.uploads import confirm, post_upload, run_jobs, upload
+from deployments.importing.tests.uploads import confirm, post_upload, upload
 from deployments.models import Deployment, Edit, ImportJob
 from deployments.tests.factories import make_staff_user
 from deployments.tests.synthetic import shared
+from deployments.tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -51,41 +52,50 @@ def test_it_only_queues_the_check_and_shows_a_page_that_refreshes(client, resear
         "stage_label": "Checking the file",
         "running": True,
         "tables": [],
+        "problems": 0,
     }
 
 
-def test_the_worker_reports_rows_as_it_goes(client, researcher, monkeypatch):
-    seen = []
+def test_the_worker_reports_rows_and_problems_as_it_goes(client, researcher, monkeypatch):
+    seen, problems = [], []
     monkeypatch.setattr(jobs, "PROGRESS_EVERY_SECONDS", 0)
     record = jobs._progress_recorder
 
     def spy(job_id):
         inner = record(job_id)
 
-        def progress(table, done, total):
-            inner(table, done, total)
-            seen.append(jobs.progress(ImportJob(pk=job_id))["tables"][-1])
+        def progress(table, done, total, found):
+            inner(table, done, total, found)
+            state = jobs.progress(ImportJob(pk=job_id))
+            seen.append(state["tables"][-1])
+            problems.append(state["problems"])
 
         return progress
 
     monkeypatch.setattr(jobs, "_progress_recorder", spy)
-    post_upload(client, csv_file([row(n) for n in range(1, 6)]))
-    run_jobs()
+    # Rows 2 and 4 (file rows 3 and 5) with a status the register does not have.
+    rows = [row(n, status="synthetic-nonsense" if n % 2 == 0 else "trial") for n in range(1, 6)]
+    post_upload(client, csv_file(rows))
+    run_worker()
 
     assert seen, "the check reported no progress"
     assert seen[-1] == ["import.csv", 5, 5]  # a flat file is one table, named as uploaded
     assert [done for _table, done, _total in seen] == sorted(done for _t, done, _n in seen)
+    assert problems == sorted(problems)
+    assert problems[0] == 0 and problems[-1] == 2
 
 
 def test_the_progress_address_gives_the_running_steps_counts(client, researcher):
     post_upload(client, csv_file([row(1)]))
     job = ImportJob.objects.get()
-    jobs._progress_recorder(job.pk)("deployments", 40, 120)
+    jobs._progress_recorder(job.pk)("deployments", 40, 120, 3)
 
     state = client.get(f"/admin/import/{job.pk}/progress/").json()
     page = client.get(f"/admin/import/{job.pk}/").content.decode()
 
     assert state["tables"] == [{"table": "deployments", "done": 40, "total": 120}]
+    assert state["problems"] == 3
+    assert "Problems found so far: <strong>3</strong>" in page
     assert "deployments: 40 of 120 rows" in page
     assert '<progress max="120" value="40">' in page
 
@@ -100,7 +110,7 @@ def test_confirming_queues_the_import_and_writes_nothing_in_the_request(client, 
     assert job.stage == "importing"
     assert Deployment.objects.count() == 0
     assert client.post(f"/admin/import/{job.pk}/confirm/").status_code == 302  # a second click
-    run_jobs()
+    run_worker()
     job.refresh_from_db()
     assert job.stage == "imported"
     assert Deployment.objects.count() == 2  # imported once

@@ -1,23 +1,10 @@
 """Test helpers: upload a file to the admin's import page and let the worker run its jobs."""
 
-from unittest import mock
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
-from django_tasks_db.management.commands import db_worker
 
-
-def run_jobs() -> None:
-    """What the worker beside the site does: every queued job, in this process and database.
-
-    The worker checks its connection between jobs as a request would (close_old_connections),
-    and a connection inside a test's transaction is not in autocommit, so it would be closed,
-    taking the test's data with it; on PostgreSQL that ends the test. The check is skipped.
-    """
-    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
-        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+from deployments.tests.worker import run_worker
 
 
 def post_upload(client, data: bytes, name: str = "import.csv", **extra):
@@ -31,7 +18,7 @@ def upload(client, data: bytes, name: str = "import.csv", **extra):
     response = post_upload(client, data, name, **extra)
     if response.status_code != 302:
         return response
-    run_jobs()
+    run_worker()
     return client.get(response["Location"])
 
 
@@ -42,5 +29,5 @@ def confirm(client, job_page):
         response = client.post(f"/admin/import/{job.pk}/confirm/")
     if response["Location"] != f"/admin/import/{job.pk}/":
         return response
-    run_jobs()
+    run_worker()
     return client.get(response["Location"])

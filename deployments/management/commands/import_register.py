@@ -62,7 +62,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS("Dry run: no problems found, nothing written."))
 
-    def progress(self, table: str, done: int, total: int) -> None:
+    def progress(self, table: str, done: int, total: int, problems: int) -> None:
         """A one-line progress bar, redrawn every 1% (and at the end)."""
         step = max(total // 100, 1)
         if done % step and done != total:

@@ -33,6 +33,10 @@ def from_json(deployments, base_url: str) -> bytes:
 def _row(item: dict) -> list[str]:
     """A JSON item as the CSV's cells: lists joined (cells.join_multi), text neutralised."""
     join = cells.join_multi
+
+    def floats(values) -> str:
+        return "; ".join("" if v is None else repr(v) for v in values)
+
     roles = item["organisations"]
     cost = item["headline_cost"] or {}
     point = next((loc for loc in item["locations"] if loc["latitude"] is not None), None)
@@ -86,6 +90,8 @@ def _row(item: dict) -> list[str]:
             + (f": {e['description']}" if e["description"] else "")
             for e in item["events"]
         ),
+        "location_latitudes": floats(loc["latitude"] for loc in item["locations"]),
+        "location_longitudes": floats(loc["longitude"] for loc in item["locations"]),
         "last_updated": item["last_updated"],
     }
     return [

@@ -29,7 +29,7 @@ SPEC_COLUMNS = (
     # Added later, at the end, so the columns above never move.
     "organisation_notes, scale, cost_note, legal_basis_types, legal_basis_notes, "
     "location_precisions, location_countries, source_titles, source_publishers, source_dates, "
-    "end_text, events"
+    "end_text, events, location_latitudes, location_longitudes"
 ).split(", ")
 
 # Filter combinations the exports must answer exactly as the list does.

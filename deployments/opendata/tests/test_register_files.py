@@ -6,16 +6,15 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from django.http import QueryDict
 from django.utils.http import http_date
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from deployments.core import filters, freshness
 from deployments.models import Deployment
 from deployments.opendata import export_rows, register_files
 from deployments.tests.synthetic import body, make_records
+from deployments.tests.worker import run_worker
 
 # The worker is the only writer here, as in production (conftest.py _register_files).
 pytestmark = [pytest.mark.django_db, pytest.mark.register_worker]
@@ -23,15 +22,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.register_worker]
 ZIP_URL = "/data/register.zip"
 CSV_URL = "/deployments.csv"
 BASE = "http://testserver/"
-
-
-def run_worker() -> None:
-    """What the worker beside the site does, in this process and the test's transaction.
-    Its close_old_connections() would close a connection older than CONN_MAX_AGE, which on
-    PostgreSQL ends the test's transaction: a worker of its own would open a new one."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(db_worker, "close_old_connections", lambda: None)
-        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 def first_build(client) -> None:
