@@ -148,3 +148,34 @@ def test_it_describes_every_awkward_cell_in_the_datapackage(client, tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps({**descriptor, "resources": [resource]}))
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "message"])
+
+
+@pytest.mark.parametrize(
+    ("latitudes", "longitudes", "message"),
+    [
+        ("51.25", "", "has half a point: give both its latitude and longitude."),
+        ("north", "-0.25", "its latitude and longitude are numbers in decimal degrees"),
+        ("nan", "-0.25", "its latitude and longitude are numbers in decimal degrees"),
+    ],
+)
+def test_it_refuses_a_point_it_cannot_read(
+    client, tmp_path, capsys, latitudes, longitudes, message
+):
+    awkward_register()
+    data = csv_export(client, "q=formula").decode()
+    header, line = data.splitlines()[:2]
+    columns = header.split(",")
+    cells = next(csv.reader([line]))
+    count = len(cells[columns.index("locations")].split("; "))
+    cells[columns.index("location_latitudes")] = "; ".join([latitudes] + [""] * (count - 1))
+    cells[columns.index("location_longitudes")] = "; ".join([longitudes] + [""] * (count - 1))
+    out = io.StringIO()
+    csv.writer(out).writerows([columns, cells])
+    empty_the_register_but_its_vocabulary()
+    with pytest.raises(Exception, match="nothing was written"):
+        import_csv(out.getvalue().encode(), tmp_path)
+    problems = capsys.readouterr().err.strip().splitlines()
+    assert len(problems) == 1
+    assert problems[0].startswith("deployments.csv, row 2, column location_latitudes: “")
+    assert message in problems[0]
+    assert not Deployment.objects.exists()
