@@ -147,8 +147,7 @@ def job_page(request, pk: int):
         title=f"Import of {job.name}",
         job=job,
         report=report,
-        progress=_progress_rows(job),
-        problems_so_far=jobs.progress(job).get("problems", 0),
+        **_progress(job),
         confirmable=job.stage == ImportJob.Stage.CHECKED and report.get("ok", False),
         expires=jobs.expires_at(job),
         # Without JavaScript the page reloads itself while the job runs, unless asked not to.
@@ -159,11 +158,12 @@ def job_page(request, pk: int):
     return render(request, "deployments/import_job.html", context)
 
 
-def _progress_rows(job: ImportJob) -> list[dict]:
-    rows = []
-    for table, done, total in jobs.progress(job)["tables"]:
-        rows.append({"table": table, "done": done, "total": total})
-    return rows
+def _progress(job: ImportJob) -> dict:
+    """The running step's counts, read from the cache once: each table's rows, and the
+    problems found so far."""
+    state = jobs.progress(job)
+    rows = [{"table": t, "done": done, "total": total} for t, done, total in state["tables"]]
+    return {"progress": rows, "problems_so_far": state.get("problems", 0)}
 
 
 @staff_member_required
@@ -172,13 +172,14 @@ def _progress_rows(job: ImportJob) -> list[dict]:
 def job_progress(request, pk: int):
     """The job page's script polls this while the job runs (static/deployments/import-job.js)."""
     job = _own_job(request, pk)
+    state = _progress(job) if job.is_running else {"progress": [], "problems_so_far": 0}
     return JsonResponse(
         {
             "stage": job.stage,
             "stage_label": job.get_stage_display(),
             "running": job.is_running,
-            "tables": _progress_rows(job) if job.is_running else [],
-            "problems": jobs.progress(job).get("problems", 0) if job.is_running else 0,
+            "tables": state["progress"],
+            "problems": state["problems_so_far"],
         },
         headers={"Cache-Control": "no-store"},
     )
